@@ -1,0 +1,113 @@
+/**
+ * Opens the store: PostgreSQL when given a postgres:// URL, else embedded PGlite in a data
+ * directory (or in memory for tests). Both behind one `KioskDatabase` so every other module
+ * is written once.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface KioskDatabase {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Database>;
+  /** Human-readable location for logs (never includes a password). */
+  readonly description: string;
+  /** Subscribes to NOTIFY on `channel`. Resolves to an unsubscribe function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… → PostgreSQL. Otherwise PGlite. */
+  url?: string;
+  /** PGlite data directory; omitted → in memory. */
+  dataDir?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+// Type OIDs: int8 → number (ids and counts stay far below 2^53), date → 'YYYY-MM-DD' string
+// (a business day is a label, not an instant; a JS Date would shift it by the server's zone).
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+export async function connectDatabase(options: ConnectOptions = {}): Promise<KioskDatabase> {
+  if (options.url && /^postgres(ql)?:\/\//.test(options.url)) return connectPostgres(options.url, options.poolSize ?? 10);
+  return connectPGlite(options.dataDir);
+}
+
+async function connectPGlite(dataDir: string | undefined): Promise<KioskDatabase> {
+  const pglite = await PGlite.create(dataDir ? dataDir : undefined, {
+    parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => Number(v) },
+  });
+  // Kysely 0.29 ships a PGlite dialect (one connection, serialized), so we need none of our own.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    kind: 'pglite',
+    db,
+    description: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
+    async listen(channel, onNotify) {
+      const unsubscribe = await pglite.listen(channel, onNotify);
+      return async () => {
+        await unsubscribe();
+      };
+    },
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+async function connectPostgres(url: string, poolSize: number): Promise<KioskDatabase> {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8) return (v: string) => Number(v);
+      if (oid === DATE) return (v: string) => v;
+      if (oid === NUMERIC) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // A pool error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
+  return {
+    kind: 'postgres',
+    db,
+    description: `PostgreSQL ${redact(url)}`,
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url, types });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onNotify(msg.payload ?? '');
+      });
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './connect';
+export * from './migrate';
+export * from './update-log';
+export type { Database } from './schema';

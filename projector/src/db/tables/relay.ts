@@ -1,0 +1,32 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Tables written by the sync-server (relay). The update log is also the projector's input.
+ * Owned by the relay; see migrations/2026-11-23-100-update-log.ts.
+ */
+export interface RelayTables {
+  update_log: {
+    /** Commit order: appenders hold an advisory lock, so ids become visible in order. */
+    id: Generated<number>;
+    doc_name: string;
+    tenant_id: string;
+    outlet_id: string;
+    /** Business day for day documents, null for the outlet document. */
+    business_day: string | null;
+    update: Uint8Array;
+    /** Device that sent it (token's device id), or 'projector' / 'seed' / 'upstream'. */
+    device_id: string;
+    /** Which writer instance appended it (relay instance id, 'projector:…'); lets a relay skip its own rows when tailing. */
+    origin: string;
+    created_at: ColumnType<Date, never, never>;
+  };
+  doc_snapshots: {
+    doc_name: string;
+    tenant_id: string;
+    outlet_id: string;
+    /** Yjs update equal to merging every update_log row of the doc with id <= upto_id. */
+    snapshot: Uint8Array;
+    upto_id: number;
+    updated_at: ColumnType<Date, Date | undefined, Date>;
+  };
+}

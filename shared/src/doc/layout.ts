@@ -1,0 +1,40 @@
+/**
+ * The shape of the Yjs documents — the one place that names their keys.
+ *
+ * Outlet document `{tenant}/{outlet}`:
+ *   getMap('settings')        key → value of OutletSettings (last writer wins per key)
+ *   getMap('categories')      id → Category
+ *   getMap('items')           id → Item
+ *   getMap('modifierGroups')  id → ModifierGroup
+ *   getMap('promotions')      id → Promotion
+ *   getMap('devices')         id → Device
+ *   getMap('staff')           id → { id, name, role, pinHash } (terminal PIN sign-in offline)
+ *
+ * Day document `{tenant}/{outlet}/{YYYY-MM-DD}`:
+ *   getMap('orders')          orderId (UUIDv7) → Y.Map with
+ *        'header'  OrderHeader   written once at submission
+ *        'events'  Y.Array<OrderEvent>  append-only: payments, bumps, recalls, voids, refunds, cancel
+ *        'number'  number        authoritative daily number, written only by the projector
+ *   getMap('deviceSeq')       deviceId → last per-day sequence used by that device
+ *                             (only that device writes its own key, so no conflicts)
+ */
+export const OUTLET = {
+  settings: 'settings',
+  categories: 'categories',
+  items: 'items',
+  modifierGroups: 'modifierGroups',
+  promotions: 'promotions',
+  devices: 'devices',
+  staff: 'staff',
+} as const;
+
+export const DAY = {
+  orders: 'orders',
+  deviceSeq: 'deviceSeq',
+} as const;
+
+export const ORDER = {
+  header: 'header',
+  events: 'events',
+  number: 'number',
+} as const;

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects so a newcomer can run one layer alone (`vitest run --project unit`):
+// - unit:    pure modules, no I/O (`*.test.ts`)
+// - db:      anything touching PGlite/PostgreSQL or sockets (`*.pg-test.ts`, `*.int-test.ts`)
+// - browser: Playwright driving Debian's Chromium against `kiosk start` (`*.e2e-test.ts`)
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{shared,sync-server,projector,client}/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'db',
+          include: ['{shared,sync-server,projector,client}/src/**/*.{pg,int}-test.ts', 'migrations/**/*.pg-test.ts', 'test/**/*.int-test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // PGlite instances are ~100 MB each; two forks keep a 2-core box responsive.
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/e2e/**/*.e2e-test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
