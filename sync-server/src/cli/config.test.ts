@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import { resolveConfig } from './config';
+
+describe('kiosk configuration', () => {
+  test('defaults: port 8080, PGlite in ./data, demo seeded, authority projector', () => {
+    const config = resolveConfig({}, {});
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir.endsWith('data')).toBe(true);
+    expect(config.demo).toBe(true);
+    expect(config.projectorMode).toBe('authority');
+  });
+
+  test('environment is read, and a flag beats the environment', () => {
+    expect(resolveConfig({}, { KIOSK_PORT: '9000' }).port).toBe(9000);
+    expect(resolveConfig({}, { PORT: '9001' }).port).toBe(9001);
+    expect(resolveConfig({ port: '9002' }, { KIOSK_PORT: '9000' }).port).toBe(9002);
+    expect(resolveConfig({}, { DATABASE_URL: 'postgres://u@h:5432/db' }).databaseUrl).toBe('postgres://u@h:5432/db');
+  });
+
+  test.each([
+    [{ port: 'abc' }, {}, /^invalid --port: .*got "abc"/],
+    [{}, { KIOSK_PORT: '70000' }, /^invalid KIOSK_PORT \(--port\): must be an integer 0–65535/],
+    [{}, { DATABASE_URL: 'mysql://x' }, /^invalid DATABASE_URL \(--database-url\): must be a postgres:\/\/ URL/],
+    [{}, { KIOSK_SECRET: 'short' }, /^invalid KIOSK_SECRET \(--secret\): must be at least 32 characters/],
+    [{ upstream: 'http://cloud' }, {}, /^invalid --upstream: must be a ws:\/\/ or wss:\/\/ URL/],
+    [{ upstream: 'wss://cloud.example/sync' }, {}, /^invalid --upstream-token \(KIOSK_UPSTREAM_TOKEN\): required/],
+    [{ 'projector-mode': 'boss' }, {}, /^invalid --projector-mode/],
+  ])('bad configuration %j %j is one line naming the option', (flags, env, expected) => {
+    expect(() => resolveConfig(flags, env)).toThrow(expected);
+    try {
+      resolveConfig(flags, env);
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('\n');
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Configuration of the `kiosk` command: every option comes from a flag or the environment
+ * (flag wins), validated by zod. A bad value becomes ONE line naming the option and its
+ * environment variable, e.g. `invalid --port (KIOSK_PORT): must be an integer 0–65535, got "abc"`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface OptionSpec {
+  flag: string;
+  env: string[];
+  description: string;
+  schema: z.ZodType;
+  /** Shown in the README's configuration table. */
+  defaultText?: string;
+}
+
+const port = z.coerce.number().int('must be an integer 0–65535').min(0, 'must be an integer 0–65535').max(65535, 'must be an integer 0–65535');
+const wsUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL');
+
+export const OPTIONS = {
+  port: { flag: 'port', env: ['KIOSK_PORT', 'PORT'], description: 'HTTP + WebSocket port (0 = any free port)', schema: port.default(8080), defaultText: '8080' },
+  host: { flag: 'host', env: ['KIOSK_HOST'], description: 'interface to listen on', schema: z.string().min(1).default('0.0.0.0'), defaultText: '0.0.0.0' },
+  dataDir: { flag: 'data-dir', env: ['KIOSK_DATA_DIR'], description: 'data directory: embedded PGlite database and the generated signing secret', schema: z.string().min(1).default('./data'), defaultText: './data' },
+  databaseUrl: {
+    flag: 'database-url',
+    env: ['DATABASE_URL'],
+    description: 'postgres://… switches from embedded PGlite to PostgreSQL',
+    schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL').optional(),
+  },
+  secret: {
+    flag: 'secret',
+    env: ['KIOSK_SECRET'],
+    description: 'token signing secret (≥ 32 characters); else generated once into the data directory',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+  },
+  upstream: { flag: 'upstream', env: ['KIOSK_UPSTREAM_URL'], description: 'LAN box mode: the cloud relay to replicate with, e.g. wss://cloud.example/sync', schema: wsUrl.optional() },
+  upstreamToken: { flag: 'upstream-token', env: ['KIOSK_UPSTREAM_TOKEN'], description: 'token the LAN box presents to the upstream relay', schema: z.string().min(10).optional() },
+  demo: { flag: 'demo', env: ['KIOSK_DEMO'], description: 'seed the demo tenant on first start (true/false)', schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), defaultText: 'true' },
+  projectorMode: {
+    flag: 'projector-mode',
+    env: ['KIOSK_PROJECTOR_MODE'],
+    description: "'authority' assigns order numbers; 'mirror' only writes rows (a cloud projector next to a LAN box that numbers)",
+    schema: z.enum(['authority', 'mirror']).default('authority'),
+    defaultText: 'authority',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export interface KioskConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  secret: string | undefined;
+  upstream: string | undefined;
+  upstreamToken: string | undefined;
+  demo: boolean;
+  projectorMode: 'authority' | 'mirror';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Resolves one option from flags, then env, then default. Throws ConfigError naming it. */
+function resolveOption(name: OptionName, flags: Record<string, string | undefined>, env: Record<string, string | undefined>): unknown {
+  const spec: OptionSpec = OPTIONS[name];
+  const fromFlag = flags[spec.flag];
+  const envName = spec.env.find((e) => env[e] !== undefined && env[e] !== '');
+  const raw = fromFlag ?? (envName ? env[envName] : undefined);
+  const result = spec.schema.safeParse(raw);
+  if (!result.success) {
+    const where = fromFlag !== undefined ? `--${spec.flag}` : envName ? envName : `--${spec.flag}`;
+    const message = result.error.issues[0]?.message ?? 'invalid value';
+    throw new ConfigError(`invalid ${where === `--${spec.flag}` ? where : `${where} (--${spec.flag})`}: ${message}, got ${JSON.stringify(raw)}`);
+  }
+  return result.data;
+}
+
+/** Builds the configuration from parsed flags and the environment. Pure. */
+export function resolveConfig(flags: Record<string, string | undefined>, env: Record<string, string | undefined>): KioskConfig {
+  const config = Object.fromEntries((Object.keys(OPTIONS) as OptionName[]).map((name) => [name, resolveOption(name, flags, env)])) as unknown as KioskConfig;
+  if (config.upstream && !config.upstreamToken) {
+    throw new ConfigError('invalid --upstream-token (KIOSK_UPSTREAM_TOKEN): required when --upstream is set');
+  }
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}
+
+/** Flag names accepted by `util.parseArgs` for the config options. */
+export function configParseOptions(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }]));
+}
