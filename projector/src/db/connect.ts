@@ -3,6 +3,8 @@
  * directory (or in memory for tests). Both behind one `KioskDatabase` so every other module
  * is written once.
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -40,7 +42,41 @@ export async function connectDatabase(options: ConnectOptions = {}): Promise<Kio
   return connectPGlite(options.dataDir);
 }
 
+/**
+ * PGlite's data directory belongs to one process: two processes opening it would corrupt it.
+ * A lock file holding the owner's pid refuses the second one with a clear message; a lock
+ * left by a dead process (kill -9) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, 'kiosk.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`data directory ${dataDir} is in use by process ${owner}; stop it first or use the running server's API`);
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock data directory ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function connectPGlite(dataDir: string | undefined): Promise<KioskDatabase> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   const pglite = await PGlite.create(dataDir ? dataDir : undefined, {
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => Number(v) },
   });
@@ -59,6 +95,7 @@ async function connectPGlite(dataDir: string | undefined): Promise<KioskDatabase
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
+      unlock();
     },
   };
 }
