@@ -1,0 +1,84 @@
+/**
+ * One error shape for the whole API: `{ error: { code, message, field? } }`. Handlers throw
+ * `ApiError`; the error middleware turns it (and anything unexpected) into JSON.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  rateLimited: 'rate_limited',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    /** Seconds, for 429. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new ApiError(ErrorCode.badRequest, message, field);
+export const unauthorized = (message = 'sign in first: send Authorization: Bearer <token>') => new ApiError(ErrorCode.unauthorized, message);
+export const forbidden = (message: string) => new ApiError(ErrorCode.forbidden, message);
+/** Also used for rows of another tenant: 404, never 403, so ids cannot be probed. */
+export const notFound = (what: string) => new ApiError(ErrorCode.notFound, `${what} not found`);
+export const conflict = (message: string, field?: string) => new ApiError(ErrorCode.conflict, message, field);
+export const rateLimited = (message: string, retryAfter: number) => new ApiError(ErrorCode.rateLimited, message, undefined, retryAfter);
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(ErrorCode.notFound, `no endpoint ${req.method} ${req.baseUrl}${req.path}`));
+};
+
+/** Last middleware of the API router. Unexpected errors are logged and answered as 500 without internals. */
+export function errorHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof ApiError) {
+      if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+      res.status(error.status).json(error.toBody());
+      return;
+    }
+    // express.json() reports malformed JSON as a SyntaxError with status 400.
+    const status = (error as { status?: number; type?: string }).status;
+    if (status === 400 || (error as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json(badRequest('request body is not valid JSON', 'body').toBody());
+      return;
+    }
+    if (status === 413) {
+      res.status(413).json({ error: { code: ErrorCode.badRequest, message: 'request body is too large', field: 'body' } });
+      return;
+    }
+    log('api: unexpected error', error);
+    res.status(500).json({ error: { code: ErrorCode.internal, message: 'internal error' } });
+  };
+}
