@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Tables written by the sync-server (relay). The update log is also the projector's input.
- * Owned by the relay; see migrations/2026-11-23-100-update-log.ts.
+ * Owned by the relay; see migrations/2026-11-23-1NN-*.ts.
  */
 export interface RelayTables {
   update_log: {
@@ -28,5 +28,18 @@ export interface RelayTables {
     snapshot: Uint8Array;
     upto_id: number;
     updated_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  /** Revoked token ids (migrations/2026-11-23-101-relay-auth.ts). */
+  revoked_tokens: {
+    jti: string;
+    revoked_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  /** Which device owns which Yjs client id in a document (attribution; forged ids are refused). */
+  device_client_ids: {
+    doc_name: string;
+    client_id: number;
+    tenant_id: string;
+    device_id: string;
+    first_seen_at: ColumnType<Date, Date | undefined, never>;
   };
 }

@@ -1,0 +1,130 @@
+/**
+ * Device and staff tokens: compact JWTs signed with HS256 (jose). A token names the tenant
+ * and outlet it may open, the role (which decides read or write per document, see
+ * `roles.ts`), the device that presents it (attribution in the update log) and an id (`jti`)
+ * that can be revoked before it expires.
+ *
+ * ```ts
+ * const token = await signToken(secret, { tenant: 'demo', outlet: 'main', role: 'terminal', deviceId: 'T1' });
+ * const claims = await verifyToken(secret, token); // { tenant: 'demo', role: 'terminal', deviceId: 'T1', jti, exp, … }
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+export const ROLES = ['terminal', 'kitchen', 'manager', 'owner', 'projector'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a verified token says. `exp` and `iat` are seconds since the epoch (JWT convention). */
+export interface TokenClaims {
+  tenant: string;
+  outlet: string;
+  role: Role;
+  /** Device (or service) the token was issued to; recorded as `update_log.device_id`. */
+  deviceId: string;
+  /** Token id; a row in `revoked_tokens` with this id makes the token useless. */
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+export interface SignTokenInput {
+  tenant: string;
+  outlet: string;
+  role: Role;
+  /** Defaults to `{role}-{jti}` so every update still has a distinct author. */
+  deviceId?: string;
+  /** Lifetime; default 90 days (devices are re-paired rather than refreshed). */
+  ttlSeconds?: number;
+  /** Token id; default a random UUID. */
+  jti?: string;
+}
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
+const ISSUER = 'kiosk';
+const AUDIENCE = 'kiosk-sync';
+
+/** Why a token was not accepted; all of them map to close code 4401. */
+export type TokenErrorReason = 'missing' | 'malformed' | 'expired' | 'bad-signature' | 'invalid-claims' | 'revoked';
+
+export class TokenError extends Error {
+  override name = 'TokenError';
+  constructor(
+    readonly reason: TokenErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lowercase slug');
+const claimsSchema = z.object({
+  tenant: slug,
+  outlet: slug,
+  role: z.enum(ROLES),
+  deviceId: z.string().min(1).max(200).optional(),
+  jti: z.string().min(1).max(200),
+  exp: z.number().int(),
+  iat: z.number().int(),
+});
+
+function keyOf(secret: string | Uint8Array): Uint8Array {
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  // HS256 with a short key is guessable offline; refuse rather than sign weak tokens.
+  if (key.length < 16) throw new TokenError('invalid-claims', `token secret is too short (${key.length} bytes, need at least 16)`);
+  return key;
+}
+
+/** Signs a token. Throws on an invalid tenant/outlet/role (the message names the field). */
+export async function signToken(secret: string | Uint8Array, input: SignTokenInput, options: { now?: number } = {}): Promise<string> {
+  const nowSec = Math.floor((options.now ?? Date.now()) / 1000);
+  const jti = input.jti ?? randomUUID();
+  const ttl = input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new TokenError('invalid-claims', `ttlSeconds ${String(ttl)} must be a positive integer`);
+  const parsed = claimsSchema.safeParse({ ...input, deviceId: input.deviceId ?? `${input.role}-${jti}`, jti, iat: nowSec, exp: nowSec + ttl });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TokenError('invalid-claims', `token ${String(issue?.path.join('.') ?? '?')} ${JSON.stringify((input as unknown as Record<string, unknown>)[String(issue?.path[0])])}: ${issue?.message ?? 'invalid'}`);
+  }
+  const { tenant, outlet, role, deviceId } = parsed.data;
+  return new SignJWT({ tenant, outlet, role, deviceId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(jti)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(deviceId ?? jti)
+    .setIssuedAt(nowSec)
+    .setExpirationTime(nowSec + ttl)
+    .sign(keyOf(secret));
+}
+
+/**
+ * Verifies signature, expiry, issuer and audience and validates the claims.
+ * Throws `TokenError` whose `reason` says what is wrong (never the secret).
+ */
+export async function verifyToken(secret: string | Uint8Array, token: string | null | undefined, options: { now?: number } = {}): Promise<TokenClaims> {
+  if (!token) throw new TokenError('missing', 'no token: connect with ?token=…');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: options.now === undefined ? undefined : new Date(options.now),
+    }));
+  } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new TokenError('expired', 'token expired');
+    if (error instanceof errors.JWSSignatureVerificationFailed) throw new TokenError('bad-signature', 'token signature does not verify');
+    if (error instanceof errors.JWTClaimValidationFailed) throw new TokenError('invalid-claims', `token claim ${error.claim} is invalid: ${error.reason}`);
+    throw new TokenError('malformed', 'token is not a valid JWT');
+  }
+  const parsed = claimsSchema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TokenError('invalid-claims', `token claim ${String(issue?.path.join('.') ?? '?')}: ${issue?.message ?? 'invalid'}`);
+  }
+  const c = parsed.data;
+  return { tenant: c.tenant, outlet: c.outlet, role: c.role, deviceId: c.deviceId ?? `${c.role}-${c.jti}`, jti: c.jti, exp: c.exp, iat: c.iat };
+}

@@ -1,0 +1,99 @@
+/**
+ * Prometheus metrics of one server. Each server has its own `Registry` (never prom-client's
+ * global one) so a test process can run many servers side by side.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Why an update, message or connection was refused (label `reason` of kiosk_relay_refused_total). */
+export type RefusalReason =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'read_only'
+  | 'bad_request'
+  | 'bad_doc_name'
+  | 'too_large'
+  | 'rate_limited'
+  | 'too_many_docs'
+  | 'foreign_client_id'
+  | 'load_failed'
+  | 'shutting_down'
+  | 'slow_consumer';
+
+/** Where an applied update came from (label `source` of kiosk_relay_updates_total). */
+export type UpdateSource = 'device' | 'server' | 'tail' | 'upstream';
+
+export interface RelayMetrics {
+  readonly registry: Registry;
+  readonly updates: Counter<'source'>;
+  readonly persistedUpdates: Counter;
+  readonly persistedBytes: Counter;
+  readonly persistSeconds: Histogram;
+  readonly persistFailures: Counter;
+  readonly refused: Counter<'reason'>;
+  readonly messages: Counter<'type'>;
+  readonly acks: Counter;
+}
+
+export interface MetricSources {
+  connections(): number;
+  loadedDocs(): number;
+  queuedUpdates(): number;
+  upstreamLinks(): { connected: number; total: number };
+}
+
+export function createRelayMetrics(sources: MetricSources, options: { defaultMetrics?: boolean } = {}): RelayMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'kiosk_' });
+  const registers = [registry];
+  new Gauge({
+    name: 'kiosk_relay_connections',
+    help: 'Open WebSocket connections (one document each)',
+    registers,
+    collect() {
+      this.set(sources.connections());
+    },
+  });
+  new Gauge({
+    name: 'kiosk_relay_loaded_docs',
+    help: 'Documents held in memory',
+    registers,
+    collect() {
+      this.set(sources.loadedDocs());
+    },
+  });
+  new Gauge({
+    name: 'kiosk_relay_persist_queue_updates',
+    help: 'Accepted updates not yet written to the update log',
+    registers,
+    collect() {
+      this.set(sources.queuedUpdates());
+    },
+  });
+  new Gauge({
+    name: 'kiosk_relay_upstream_links',
+    help: 'LAN box: upstream document links, by state',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const { connected, total } = sources.upstreamLinks();
+      this.set({ state: 'connected' }, connected);
+      this.set({ state: 'disconnected' }, total - connected);
+    },
+  });
+  return {
+    registry,
+    updates: new Counter({ name: 'kiosk_relay_updates_total', help: 'Updates applied to documents (rate() = updates/s)', labelNames: ['source'], registers }),
+    persistedUpdates: new Counter({ name: 'kiosk_relay_persisted_updates_total', help: 'Update log rows written', registers }),
+    persistedBytes: new Counter({ name: 'kiosk_relay_persisted_bytes_total', help: 'Bytes of updates written to the update log', registers }),
+    persistSeconds: new Histogram({
+      name: 'kiosk_relay_persist_seconds',
+      help: 'Duration of one group commit (batch write) to the update log',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    persistFailures: new Counter({ name: 'kiosk_relay_persist_failures_total', help: 'Failed batch writes (retried)', registers }),
+    refused: new Counter({ name: 'kiosk_relay_refused_total', help: 'Refused connections, messages and updates, by reason', labelNames: ['reason'], registers }),
+    messages: new Counter({ name: 'kiosk_relay_messages_total', help: 'Messages received, by protocol type', labelNames: ['type'], registers }),
+    acks: new Counter({ name: 'kiosk_relay_stored_acks_total', help: 'Stored-state acknowledgements (sync step 1) sent', registers }),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * `startSyncServer`: one HTTP server carrying the express app and the y-websocket relay
+ * (`/sync/{docName}?token=…`), optionally linked to an upstream relay (LAN box).
+ *
+ * ```ts
+ * const server = await startSyncServer({ store, secret, port: 8080 });
+ * // ws://localhost:8080/sync/demo/main?token=…
+ * await server.close();
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { WebSocketServer } from 'ws';
+import type { KioskDatabase } from '@kiosk/projector/db';
+import { createHttpApp } from './http';
+import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
+import { RelayCore, type Relay, type RelayLimits } from './relay/relay';
+import { UpstreamBox, type UpstreamOptions } from './upstream/box';
+
+export interface SyncServerOptions {
+  store: KioskDatabase;
+  /** Token signing secret (HS256). */
+  secret: string | Uint8Array;
+  /** 0 = any free port. */
+  port: number;
+  /** Default 0.0.0.0. */
+  host?: string;
+  /** Built client to serve (SPA fallback to index.html); skipped when missing. */
+  clientDist?: string;
+  /** LAN box mode: replicate this outlet's documents with the upstream relay. */
+  upstream?: UpstreamOptions;
+  /** Written to update_log.origin; default `relay:{uuid}` (unique per process). */
+  instanceId?: string;
+  mountApi?: (app: express.Express, relay: Relay) => void;
+  limits?: Partial<RelayLimits>;
+  /** Group commit delay in ms (default 2). */
+  flushDelayMs?: number;
+  maxBatch?: number;
+  /** Unload idle documents after this many ms (default 30 000). */
+  unloadAfterMs?: number;
+  lazyAckMs?: number;
+  revocationCacheMs?: number;
+  tailPollMs?: number;
+  pingIntervalMs?: number;
+  /** Collect process metrics (CPU, memory, event loop); default true. */
+  defaultMetrics?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface SyncServer {
+  port: number;
+  /** http://host:port */
+  url: string;
+  relay: Relay;
+  metrics: RelayMetrics;
+  /** Graceful shutdown: stop accepting, close clients with 1013, write the queue, unload. */
+  close(): Promise<void>;
+}
+
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const instanceId = options.instanceId ?? `relay:${randomUUID()}`;
+  const log = options.log ?? ((m: string) => console.error(`kiosk relay: ${m}`));
+  let core: RelayCore | null = null;
+  let box: UpstreamBox | null = null;
+  const metrics = createRelayMetrics(
+    {
+      connections: () => core?.stats().connections ?? 0,
+      loadedDocs: () => core?.stats().loadedDocs ?? 0,
+      queuedUpdates: () => core?.stats().queuedUpdates ?? 0,
+      upstreamLinks: () => box?.linkStats() ?? { connected: 0, total: 0 },
+    },
+    { defaultMetrics: options.defaultMetrics },
+  );
+  const relay = new RelayCore({
+    store: options.store,
+    secret: options.secret,
+    instanceId,
+    metrics,
+    limits: options.limits,
+    flushDelayMs: options.flushDelayMs,
+    maxBatch: options.maxBatch,
+    unloadAfterMs: options.unloadAfterMs,
+    lazyAckMs: options.lazyAckMs,
+    revocationCacheMs: options.revocationCacheMs,
+    tailPollMs: options.tailPollMs,
+    pingIntervalMs: options.pingIntervalMs,
+    log,
+  });
+  core = relay;
+  await relay.start();
+
+  const app = createHttpApp({
+    store: options.store,
+    relay,
+    metrics,
+    clientDist: options.clientDist,
+    mountApi: options.mountApi,
+    readiness: () => (box ? { upstream: box.linkStats() } : {}),
+  });
+  const server = http.createServer(app);
+  const maxMessageBytes = options.limits?.maxMessageBytes ?? 1024 * 1024;
+  // Frames up to 4x the limit are read and refused with 4413 and a reason; beyond that `ws`
+  // stops reading and closes with 1009 itself (no unbounded buffering either way).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * 4, perMessageDeflate: false });
+  let closing = false;
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = (req.url ?? '').split('?')[0];
+    if (closing || !/^\/sync(\/|$)/.test(pathname)) {
+      socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => relay.handleSocket(ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  if (options.upstream) {
+    box = new UpstreamBox({ relay, store: options.store, upstream: options.upstream, log });
+    await box.start();
+  }
+
+  let closed: Promise<void> | null = null;
+  return {
+    port,
+    url,
+    relay,
+    metrics,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await box?.close();
+        await relay.close();
+        wss.close();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closed;
+    },
+  };
+}
