@@ -68,7 +68,7 @@ export async function auditTrail(db: ReportDb, q: AuditQuery): Promise<AuditEntr
         ${q.to !== undefined ? sql`and o.business_day <= ${q.to}::date` : sql``}
       order by x.at desc limit ${q.limit}`.execute(db);
     for (const r of orders.rows) {
-      const action = r.kind === 'refund' ? 'order.refund' : 'order.void';
+      const action = r.kind === 'refund' ? 'order.refund' : r.kind === 'cancel' ? 'order.cancel' : 'order.void';
       if (q.action !== undefined && !action.startsWith(q.action)) continue;
       entries.push({
         at: new Date(r.at).toISOString(),

@@ -12,12 +12,12 @@ export async function kitchenTimes(db: ReportDb, r: ReportRange): Promise<Kitche
     with ready as (
       select k.order_id, k.station, min(k.at) as ready_at
       from kitchen_events k
-      where k.tenant_id = ${r.tenant} and k.outlet_id = ${r.outlet} and k.status = 'ready' and k.line_id is null
+      where k.tenant_id = ${r.tenant} and k.outlet_id = ${r.outlet} and k.kind = 'station' and k.status = 'ready' and k.line_id is null
       group by k.order_id, k.station
     ), waits as (
       select ready.station, extract(epoch from (ready.ready_at - o.created_at)) as seconds
       from ready join orders o on o.tenant_id = ${r.tenant} and o.outlet_id = ${r.outlet} and o.id = ready.order_id
-      where ${ordersIn(r)} and not o.cancelled
+      where ${ordersIn(r)} and o.status <> 'cancelled'
     )
     select station, count(*)::int as tickets,
       percentile_cont(0.5) within group (order by seconds) as p50,

@@ -38,16 +38,16 @@ interface SummaryRow {
 }
 
 const summarySelect = sql`
-  count(*) filter (where not o.cancelled)::int as orders,
-  count(*) filter (where o.cancelled)::int as cancelled,
-  coalesce(sum(o.subtotal) filter (where not o.cancelled), 0)::bigint as gross,
-  coalesce(sum(o.discount) filter (where not o.cancelled), 0)::bigint as discounts,
-  coalesce(sum(o.voided_amount) filter (where not o.cancelled), 0)::bigint as voids,
-  coalesce(sum(o.service_charge) filter (where not o.cancelled), 0)::bigint as service_charge,
-  coalesce(sum(o.tax) filter (where not o.cancelled), 0)::bigint as tax,
-  coalesce(sum(o.net_total) filter (where not o.cancelled), 0)::bigint as total,
-  coalesce(sum(o.refunded) filter (where not o.cancelled), 0)::bigint as refunds,
-  coalesce(sum(o.paid) filter (where not o.cancelled), 0)::bigint as payments`;
+  count(*) filter (where o.status <> 'cancelled')::int as orders,
+  count(*) filter (where o.status = 'cancelled')::int as cancelled,
+  coalesce(sum(o.subtotal) filter (where o.status <> 'cancelled'), 0)::bigint as gross,
+  coalesce(sum(o.discount) filter (where o.status <> 'cancelled'), 0)::bigint as discounts,
+  coalesce(sum(o.voided_amount) filter (where o.status <> 'cancelled'), 0)::bigint as voids,
+  coalesce(sum(o.service_charge) filter (where o.status <> 'cancelled'), 0)::bigint as service_charge,
+  coalesce(sum(o.tax) filter (where o.status <> 'cancelled'), 0)::bigint as tax,
+  coalesce(sum(o.net_total) filter (where o.status <> 'cancelled'), 0)::bigint as total,
+  coalesce(sum(o.refunded) filter (where o.status <> 'cancelled'), 0)::bigint as refunds,
+  coalesce(sum(o.paid) filter (where o.status <> 'cancelled'), 0)::bigint as payments`;
 
 function toSummary(row: SummaryRow | undefined): SalesSummary {
   const n = (v: number | null | undefined) => Number(v ?? 0);
@@ -89,7 +89,7 @@ export async function salesByItem(db: ReportDb, r: ReportRange): Promise<ItemSal
       sum(l.qty)::bigint as qty, sum(l.voided_qty)::bigint as voided_qty,
       sum(l.gross)::bigint as gross, sum(l.discount)::bigint as discount
     from order_lines l join orders o on o.tenant_id = l.tenant_id and o.outlet_id = l.outlet_id and o.id = l.order_id
-    where ${ordersIn(r)} and not o.cancelled
+    where ${ordersIn(r)} and o.status <> 'cancelled'
     group by l.item_id order by sum(l.gross) desc, l.item_id`.execute(db);
   return result.rows.map((row) => ({
     itemId: row.item_id,
@@ -107,7 +107,7 @@ export async function salesByCategory(db: ReportDb, r: ReportRange): Promise<Cat
   const result = await sql<{ category_id: string; qty: number; gross: number; discount: number }>`
     select l.category_id, sum(l.qty)::bigint as qty, sum(l.gross)::bigint as gross, sum(l.discount)::bigint as discount
     from order_lines l join orders o on o.tenant_id = l.tenant_id and o.outlet_id = l.outlet_id and o.id = l.order_id
-    where ${ordersIn(r)} and not o.cancelled
+    where ${ordersIn(r)} and o.status <> 'cancelled'
     group by l.category_id order by sum(l.gross) desc, l.category_id`.execute(db);
   return result.rows.map((row) => ({
     categoryId: row.category_id,
@@ -123,11 +123,11 @@ export async function salesByPaymentMethod(db: ReportDb, r: ReportRange): Promis
     with paid as (
       select p.method, count(*)::int as count, sum(p.amount)::bigint as amount
       from payments p join orders o on o.tenant_id = p.tenant_id and o.outlet_id = p.outlet_id and o.id = p.order_id
-      where ${ordersIn(r)} and not o.cancelled group by p.method
+      where ${ordersIn(r)} and o.status <> 'cancelled' group by p.method
     ), refunded as (
       select x.method, sum(x.amount)::bigint as amount
       from voids_refunds x join orders o on o.tenant_id = x.tenant_id and o.outlet_id = x.outlet_id and o.id = x.order_id
-      where ${ordersIn(r)} and not o.cancelled and x.kind = 'refund' group by x.method
+      where ${ordersIn(r)} and o.status <> 'cancelled' and x.kind = 'refund' group by x.method
     )
     select coalesce(paid.method, refunded.method) as method, coalesce(paid.count, 0) as count,
       coalesce(paid.amount, 0) as amount, coalesce(refunded.amount, 0) as refunds
@@ -146,7 +146,7 @@ export async function salesByHour(db: ReportDb, r: ReportRange): Promise<HourSal
   const result = await sql<{ hour: number; orders: number; total: number }>`
     select extract(hour from o.created_at at time zone ${r.timeZone})::int as hour,
       count(*)::int as orders, sum(o.net_total)::bigint as total
-    from orders o where ${ordersIn(r)} and not o.cancelled
+    from orders o where ${ordersIn(r)} and o.status <> 'cancelled'
     group by 1 order by 1`.execute(db);
   return result.rows.map((row) => ({ hour: Number(row.hour), orders: Number(row.orders), total: Number(row.total) }));
 }
@@ -154,7 +154,7 @@ export async function salesByHour(db: ReportDb, r: ReportRange): Promise<HourSal
 export async function salesByDevice(db: ReportDb, r: ReportRange): Promise<DeviceSales[]> {
   const result = await sql<{ device_id: string; orders: number; total: number }>`
     select o.device_id, count(*)::int as orders, sum(o.net_total)::bigint as total
-    from orders o where ${ordersIn(r)} and not o.cancelled
+    from orders o where ${ordersIn(r)} and o.status <> 'cancelled'
     group by o.device_id order by 3 desc, 1`.execute(db);
   return result.rows.map((row) => ({ deviceId: row.device_id, orders: Number(row.orders), total: Number(row.total) }));
 }
@@ -162,7 +162,7 @@ export async function salesByDevice(db: ReportDb, r: ReportRange): Promise<Devic
 export async function salesByStaff(db: ReportDb, r: ReportRange): Promise<StaffSales[]> {
   const result = await sql<{ staff_id: string; orders: number; total: number }>`
     select coalesce(o.staff_id, '') as staff_id, count(*)::int as orders, sum(o.net_total)::bigint as total
-    from orders o where ${ordersIn(r)} and not o.cancelled
+    from orders o where ${ordersIn(r)} and o.status <> 'cancelled'
     group by 1 order by 3 desc, 1`.execute(db);
   return result.rows.map((row) => ({ staffId: row.staff_id, orders: Number(row.orders), total: Number(row.total) }));
 }
