@@ -11,4 +11,5 @@ export * from './flagged';
 export * from './cash-drawer';
 export * from './z-report';
 export * from './audit-trail';
+export * from './orders';
 export * from './registry';

@@ -100,6 +100,26 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     );
   });
 
+  test('orders: list, find by number or provisional reference, detail; another tenant’s order is 404', async () => {
+    const all = await api.call('GET', `/api/outlets/main/orders?from=${DAY}&to=${DAY}&limit=1000`, { token: manager });
+    expect(all.status).toBe(200);
+    expect(all.body.orders).toHaveLength(320);
+    const target = day[11];
+    const byNumber = await api.call('GET', `/api/outlets/main/orders?from=${DAY}&to=${DAY}&q=%23${target.number}`, { token: manager });
+    expect(byNumber.body.orders.map((o: { id: string }) => o.id)).toEqual([target.id]);
+    const byRef = await api.call('GET', `/api/outlets/main/orders?from=${DAY}&to=${DAY}&q=${target.provisionalRef.toLowerCase()}`, { token: manager });
+    expect(byRef.body.orders.map((o: { id: string }) => o.id)).toEqual([target.id]);
+    const detail = await api.call('GET', `/api/outlets/main/orders/${target.id}`, { token: manager });
+    expect(detail.status).toBe(200);
+    expect(detail.body.order).toMatchObject({ id: target.id, number: target.number, subtotal: target.subtotal, voidedAmount: target.voidedAmount, netTotal: target.netTotal });
+    expect(detail.body.order.lines).toHaveLength(target.lines.length);
+    expect(detail.body.order.voidsRefunds).toEqual([expect.objectContaining({ kind: 'void_line', approvedBy: 'staff-budi', amount: target.voidedAmount })]);
+    expect(detail.body.order.payments.reduce((s: number, p: { amount: number }) => s + p.amount, 0)).toBe(target.netTotal);
+    expect((await api.call('GET', '/api/outlets/main/orders/other-o0001', { token: manager })).status).toBe(404);
+    expect((await api.call('GET', `/api/outlets/main/orders/${target.id}`, { token: otherOwner })).status).toBe(404);
+    expect((await api.call('GET', `/api/outlets/main/orders?from=${DAY}&to=${DAY}&status=lost`, { token: manager })).body.error.field).toBe('status');
+  });
+
   test('bad report input is 400 naming the field; unknown report 404', async () => {
     const cases: Array<[string, string]> = [
       [`from=2026-13-01&to=${DAY}`, 'from'],

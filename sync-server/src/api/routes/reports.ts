@@ -11,6 +11,8 @@ import {
   auditTrail,
   cashDrawer,
   closeDay,
+  listOrders,
+  orderDetail,
   REPORTS,
   toCsv,
   xReport,
@@ -41,6 +43,15 @@ const cashBody = z.object({
   amount: z.number().int('must be whole minor units').min(0, 'must not be negative'),
   note: z.string().max(200).optional(),
 });
+const ordersQuery = z
+  .object({
+    from: day,
+    to: day,
+    q: z.string().trim().max(40).optional(),
+    status: z.enum(['open', 'paid', 'cancelled']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .refine((q) => q.from <= q.to, { message: 'must not be before from', path: ['to'] });
 const auditQuery = z.object({
   from: day.optional(),
   to: day.optional(),
@@ -74,6 +85,25 @@ export function reportRoutes(ctx: ApiContext): Router {
     const rows = await withTenant(ctx.store, p.tenant, (trx) => report.query(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone }));
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-${name}-${q.from}-${q.to}.csv`, toCsv(report.columns, rows));
     res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows });
+  });
+
+  router.get('/orders', async (req, res) => {
+    const p = principalOf(res);
+    const outlet = outletOf(res);
+    const q = parseInput(ordersQuery, req.query);
+    const orders = await withTenant(ctx.store, p.tenant, (trx) =>
+      listOrders(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone, search: q.q, status: q.status, limit: q.limit }),
+    );
+    res.json({ orders });
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const p = principalOf(res);
+    const outlet = outletOf(res);
+    const orderId = String(req.params.orderId);
+    const order = await withTenant(ctx.store, p.tenant, (trx) => orderDetail(trx, { tenant: p.tenant, outlet: outlet.id, orderId }));
+    if (!order) throw notFound(`order ${JSON.stringify(orderId)}`);
+    res.json({ order });
   });
 
   router.get('/x-report', async (req, res) => {
