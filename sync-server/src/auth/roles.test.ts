@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { parseDocName } from '@kiosk/shared';
+import { accessFor } from './roles';
+import { ROLES, type Role } from './tokens';
+
+const outletDoc = parseDocName('demo/main');
+const dayDoc = parseDocName('demo/main/2026-11-22');
+const otherOutlet = parseDocName('demo/branch/2026-11-22');
+const otherTenant = parseDocName('acme/main');
+
+function mode(role: Role, doc = outletDoc): string {
+  const a = accessFor({ tenant: 'demo', outlet: 'main', role }, doc);
+  return a.allowed ? a.mode : 'denied';
+}
+
+describe('role matrix', () => {
+  test.each<[Role, string, string, string, string]>([
+    // role        outlet doc  day doc   other outlet  other tenant
+    ['terminal', 'read', 'write', 'denied', 'denied'],
+    ['kitchen', 'read', 'write', 'denied', 'denied'],
+    ['manager', 'write', 'write', 'denied', 'denied'],
+    ['owner', 'write', 'write', 'denied', 'denied'],
+    ['projector', 'write', 'write', 'write', 'denied'],
+  ])('%s: outlet %s, day %s, other outlet %s, other tenant %s', (role, o, d, oo, ot) => {
+    expect([mode(role), mode(role, dayDoc), mode(role, otherOutlet), mode(role, otherTenant)]).toEqual([o, d, oo, ot]);
+  });
+
+  test('every role is in the table', () => {
+    expect([...ROLES].sort()).toEqual(['kitchen', 'manager', 'owner', 'projector', 'terminal']);
+  });
+
+  test('a refusal names the token and the document', () => {
+    expect(accessFor({ tenant: 'demo', outlet: 'main', role: 'terminal' }, otherOutlet)).toEqual({ allowed: false, reason: 'token of outlet demo/main cannot open demo/branch/2026-11-22' });
+  });
+});
