@@ -25,7 +25,10 @@ export async function up(db: Kysely<any>): Promise<void> {
          if not exists (select from pg_roles where rolname = '${ROLE}') then
            create role ${ROLE} nologin;
          end if;
-       exception when duplicate_object or unique_violation then null;
+       exception
+         when duplicate_object or unique_violation then null;
+         when insufficient_privilege then
+           raise exception 'row-level security needs the role ${ROLE}: give this database user CREATEROLE, or as a superuser run: create role ${ROLE} nologin; grant ${ROLE} to %;', current_user;
        end $$`,
     )
     .execute(db);
