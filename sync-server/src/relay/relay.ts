@@ -374,7 +374,10 @@ export class RelayCore implements Relay {
   private onRawMessage(conn: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (conn.closed) return;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-    const message = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // lib0's readVarUint8Array trusts the declared length and views `arr.buffer` directly: a
+    // message that is a view into a larger (pooled) buffer would let a lying length read
+    // neighbouring bytes. Give every message its own exact buffer.
+    const message = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? new Uint8Array(bytes.buffer) : Uint8Array.prototype.slice.call(bytes);
     if (message.byteLength > this.limits.maxMessageBytes) {
       this.refuse(conn, new Refusal('too_large', CloseCode.tooLarge, `message of ${message.byteLength} bytes exceeds the limit of ${this.limits.maxMessageBytes} bytes`));
       return;
