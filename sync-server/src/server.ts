@@ -44,6 +44,8 @@ export interface SyncServerOptions {
   revocationCacheMs?: number;
   tailPollMs?: number;
   pingIntervalMs?: number;
+  /** Compact a document on unload when it has more log rows than this after its snapshot (default 500; 0 = never). */
+  compactAfterRows?: number;
   /** Collect process metrics (CPU, memory, event loop); default true. */
   defaultMetrics?: boolean;
   log?: (message: string) => void;
@@ -86,6 +88,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     revocationCacheMs: options.revocationCacheMs,
     tailPollMs: options.tailPollMs,
     pingIntervalMs: options.pingIntervalMs,
+    compactAfterRows: options.compactAfterRows,
     log,
   });
   core = relay;

@@ -33,6 +33,7 @@ import { accessFor, isTrustedRelay } from '../auth/roles';
 import { RevocationCache } from '../auth/revocation';
 import { TokenError, verifyToken } from '../auth/tokens';
 import type { RefusalReason, RelayMetrics, UpdateSource } from '../metrics/metrics';
+import { compactDocument } from '../persistence/compaction';
 import { loadDocument } from '../persistence/load';
 import { PersistQueue, type Batch } from '../persistence/persist-queue';
 import { writeBatch } from '../persistence/write-batch';
@@ -100,6 +101,8 @@ export interface RelayOptions {
   tailPollMs?: number;
   /** WebSocket ping interval; a socket that misses a pong is dropped (default 30 s). */
   pingIntervalMs?: number;
+  /** On unload, compact a document with more log rows than this after its snapshot (default 500; 0 = never). */
+  compactAfterRows?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -169,6 +172,8 @@ export class RelayCore implements Relay {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
+  /** Documents being compacted in the background (close() waits for them). */
+  private readonly compactions = new Map<string, Promise<void>>();
   /** Listeners for documents being loaded / updated (LAN box upstream links). */
   readonly docLoadedListeners = new Set<(shared: SharedDoc) => void>();
 
@@ -483,6 +488,7 @@ export class RelayCore implements Relay {
     const promise = loadDocument(this.store, docName)
       .then((state) => {
         const shared = new SharedDoc(name, state.doc, state.owners, state.lastLogId);
+        shared.rowsAtLoad = state.rows;
         state.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(shared, update, origin));
         shared.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
           this.onAwareness(shared, added, updated, removed, origin),
@@ -614,6 +620,19 @@ export class RelayCore implements Relay {
   private unload(shared: SharedDoc): void {
     this.docs.delete(shared.name.name);
     shared.destroy();
+    // The rows this load had to replay, plus what was written since, approximate the next
+    // load's cost; past the threshold, fold them into the snapshot (in the background: a
+    // compaction never blocks serving, and a failed one loses nothing).
+    const threshold = this.options.compactAfterRows ?? 500;
+    if (threshold > 0 && shared.rowsAtLoad + shared.rowsWritten > threshold && !this.closing) {
+      const name = shared.name.name;
+      if (this.compactions.has(name)) return;
+      const running = compactDocument(this.store, name)
+        .then(() => undefined)
+        .catch((error: unknown) => this.log(`compacting ${name} failed (nothing lost; retried on a later unload): ${String(error)}`))
+        .finally(() => this.compactions.delete(name));
+      this.compactions.set(name, running);
+    }
   }
 
   // ---------------------------------------------------------------- persistence
@@ -638,7 +657,10 @@ export class RelayCore implements Relay {
       bytes += u.update.byteLength;
       touched.add(u.docName);
       const shared = this.docs.get(u.docName);
-      if (shared) shared.unpersisted--;
+      if (shared) {
+        shared.unpersisted--;
+        shared.rowsWritten++;
+      }
     }
     this.metrics.persistedUpdates.inc(batch.updates.length);
     this.metrics.persistedBytes.inc(bytes);
@@ -747,6 +769,7 @@ export class RelayCore implements Relay {
     }
     this.queue.stop();
     if (this.tailRunning) await this.tailRunning;
+    await Promise.all(this.compactions.values());
     await this.unlisten?.().catch(() => {});
     for (const shared of this.docs.values()) shared.destroy();
     this.docs.clear();

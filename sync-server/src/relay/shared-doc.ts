@@ -28,6 +28,9 @@ export class SharedDoc {
   lastLogId: number;
   /** Updates applied but not yet written to the log. */
   unpersisted = 0;
+  /** Log rows replayed by the load (after the snapshot) and rows written since (compaction trigger). */
+  rowsAtLoad = 0;
+  rowsWritten = 0;
   unloadTimer: NodeJS.Timeout | null = null;
   lazyAckTimer: NodeJS.Timeout | null = null;
 

@@ -1,0 +1,115 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode } from '@kiosk/shared';
+import { eventually } from '@kiosk/shared/testing';
+import { startTestRelay, type TestRelay } from './testing';
+
+describe('sync server', () => {
+  let relay: TestRelay;
+  let dist: string;
+  const mounted: string[] = [];
+  beforeAll(async () => {
+    dist = await mkdtemp(path.join(tmpdir(), 'kiosk-dist-'));
+    await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>kiosk</title>');
+    await writeFile(path.join(dist, 'app.js'), 'console.log("app")');
+    relay = await startTestRelay({
+      clientDist: dist,
+      unloadAfterMs: 100,
+      compactAfterRows: 5,
+      mountApi: (app, r) => {
+        mounted.push(r.instanceId);
+        app.get('/api/ping', (_req, res) => {
+          res.json({ pong: true });
+        });
+      },
+    });
+  });
+  afterAll(async () => {
+    await relay?.close();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  test('serves the client with SPA fallback, but never for /sync, /api, /healthz, /readyz, /metrics', async () => {
+    const get = (p: string) => fetch(`${relay.url}${p}`);
+    expect(await (await get('/pos/order/123')).text()).toContain('<title>kiosk</title>');
+    expect(await (await get('/app.js')).text()).toContain('console.log');
+    expect(await (await get('/api/ping')).json()).toEqual({ pong: true });
+    expect(mounted).toEqual([relay.server.relay.instanceId]);
+    const apiMiss = await get('/api/nope');
+    expect(apiMiss.status).toBe(404);
+    expect(await apiMiss.text()).not.toContain('<title>');
+    expect((await get('/sync/demo/main')).status).toBe(404);
+    expect(await (await get('/metrics')).text()).toContain('kiosk_relay_connections');
+  });
+
+  test('transactDoc: a server-side edit is broadcast, logged with the actor, and resolves once stored', async () => {
+    const doc = 'demo/main';
+    const client = relay.client(doc, await relay.tokenFor('kitchen', { deviceId: 'K-srv' }));
+    await client.synced();
+    await relay.server.relay.transactDoc(doc, { deviceId: 'office:owner@demo' }, (d) => d.getMap('items').set('kopi', { price: 18_000 }));
+    const rows = await relay.store.db.selectFrom('update_log').select(['device_id']).where('doc_name', '=', doc).execute();
+    expect(rows.map((r) => r.device_id)).toEqual(['office:owner@demo']);
+    await eventually(() => expect(client.doc.getMap('items').get('kopi')).toEqual({ price: 18_000 }));
+    await expect(relay.server.relay.transactDoc('Not A Doc', { deviceId: 'x' }, () => {})).rejects.toThrow(/document name/);
+  });
+
+  test('awareness (presence) is relayed and removed when a client leaves', async () => {
+    const doc = 'demo/main/2026-08-01';
+    const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-aw' }));
+    const b = relay.client(doc, await relay.tokenFor('kitchen', { deviceId: 'K-aw' }));
+    await Promise.all([a.synced(), b.synced()]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Sari' });
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: 'Sari' } }));
+    a.destroy();
+    await eventually(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false));
+  });
+
+  test('an idle document with many rows is compacted when it unloads', async () => {
+    const doc = 'demo/main/2026-08-02';
+    const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-cmp' }));
+    await a.synced();
+    for (let i = 0; i < 10; i++) {
+      a.doc.getMap('orders').set(`o${i}`, i);
+      await relay.server.relay.flush();
+    }
+    await eventually(async () => expect(await relay.store.db.selectFrom('update_log').select('id').where('doc_name', '=', doc).execute()).toHaveLength(10));
+    const expected = a.doc.getMap('orders').toJSON();
+    a.destroy();
+    await eventually(async () => {
+      const snap = await relay.store.db.selectFrom('doc_snapshots').select(['upto_id']).where('doc_name', '=', doc).executeTakeFirst();
+      expect(snap?.upto_id).toBeGreaterThan(0);
+    });
+    const b = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-cmp' }));
+    await b.synced();
+    expect(b.doc.getMap('orders').toJSON()).toEqual(expected);
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('closes clients with 1013 and writes everything accepted before it', async () => {
+    const relay = await startTestRelay({ flushDelayMs: 1_000 });
+    try {
+      const doc = 'demo/main/2026-08-03';
+      const c = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-bye' }));
+      await c.synced();
+      c.doc.getMap('orders').set('last-order', 1);
+      // accepted (applied) but still queued: the long flush delay keeps it in memory
+      await eventually(async () => expect((await relay.server.relay.getDoc(doc)).getMap('orders').get('last-order')).toBe(1));
+      expect(relay.server.relay.stats().queuedUpdates).toBe(1);
+      await relay.server.close();
+      await eventually(() => expect(c.closes[0]?.code).toBe(CloseCode.tryAgain));
+      expect(c.closes[0].reason).toMatch(/shutting down/);
+      const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
+      const stored = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(stored, r.update);
+      expect(stored.getMap('orders').get('last-order')).toBe(1);
+      // no new connections
+      await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await relay.close();
+    }
+  });
+});
