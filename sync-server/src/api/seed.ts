@@ -1,13 +1,17 @@
 /**
  * The demo tenant's back-office rows (called by `kiosk seed-demo` after the outlet document
- * is seeded). Idempotent: existing rows are left as they are, so a second run changes
- * nothing and a changed password is not reset.
+ * is seeded). The outlet's name, zone and currency and the staff (ids, names, roles, PIN
+ * hashes) are taken from the outlet document when it exists, so the `staff` table and the
+ * document agree; without a document the demo staff below are used. Idempotent: existing
+ * rows are left as they are, so a second run changes nothing and a changed password is
+ * not reset.
  */
-import { hashPin } from '@kiosk/shared';
+import * as Y from 'yjs';
+import { hashPin, outletDocName, readOutlet } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/projector/db';
 import { hashPassword } from './passwords';
 
-/** The demo staff, matching the shared demo outlet document (`seedDemoOutlet`). */
+/** The demo staff (shared demo outlet): Sari, cashier, PIN 1234; Budi, manager, PIN 9999. */
 export const DEMO_STAFF = [
   { id: 'staff-sari', name: 'Sari', role: 'cashier', pin: '1234' },
   { id: 'staff-budi', name: 'Budi', role: 'manager', pin: '9999' },
@@ -19,16 +23,40 @@ export const DEMO_USERS = [
   { key: 'manager', name: 'Demo Manager', role: 'manager', password: 'demo1234' },
 ] as const;
 
+type StaffRole = 'cashier' | 'manager' | 'kitchen';
+
+/** The outlet document as stored in the update log (snapshot + later rows), or null. */
+async function storedOutletDoc(store: KioskDatabase, docName: string): Promise<Y.Doc | null> {
+  const snapshot = await store.db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
+  const rows = await store.db.selectFrom('update_log').select('update').where('doc_name', '=', docName).where('id', '>', snapshot?.upto_id ?? 0).orderBy('id').execute();
+  if (!snapshot && rows.length === 0) return null;
+  const doc = new Y.Doc();
+  if (snapshot) Y.applyUpdate(doc, snapshot.snapshot);
+  for (const row of rows) Y.applyUpdate(doc, row.update);
+  return doc;
+}
+
 export async function seedOfficeDemo(
   store: KioskDatabase,
   options: { tenant: string; outlet: string; outletName?: string; timeZone?: string; currency?: string; emailDomain?: string },
 ): Promise<void> {
   const { tenant, outlet } = options;
   const db = store.db;
-  await db.insertInto('tenants').values({ tenant_id: tenant, name: 'Demo' }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
+  const doc = await storedOutletDoc(store, outletDocName(tenant, outlet));
+  const snapshot = doc ? readOutlet(doc) : null;
+  doc?.destroy();
+  const settings = snapshot?.settings ?? null;
+
+  await db.insertInto('tenants').values({ tenant_id: tenant, name: tenant === 'demo' ? 'Demo' : tenant }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
   await db
     .insertInto('outlets')
-    .values({ tenant_id: tenant, id: outlet, name: options.outletName ?? 'Demo Café', time_zone: options.timeZone ?? 'Asia/Jakarta', currency: options.currency ?? 'IDR' })
+    .values({
+      tenant_id: tenant,
+      id: outlet,
+      name: options.outletName ?? settings?.name ?? 'Demo Café',
+      time_zone: options.timeZone ?? settings?.timeZone ?? 'Asia/Jakarta',
+      currency: options.currency ?? settings?.currency ?? 'IDR',
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
     .execute();
   for (const u of DEMO_USERS) {
@@ -39,9 +67,12 @@ export async function seedOfficeDemo(
     await db.insertInto('users').values({ id, tenant_id: tenant, email, name: u.name, role: u.role, password_hash: await hashPassword(u.password) }).execute();
     if (u.role === 'manager') await db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: outlet }).execute();
   }
-  for (const s of DEMO_STAFF) {
-    const exists = await db.selectFrom('staff').select('id').where('outlet_id', '=', outlet).where('tenant_id', '=', tenant).where('id', '=', s.id).executeTakeFirst();
+  const staff: Array<{ id: string; name: string; role: StaffRole; pinHash: string }> = snapshot?.staff.length
+    ? snapshot.staff.map((s) => ({ id: s.id, name: s.name, role: s.role as StaffRole, pinHash: s.pinHash }))
+    : await Promise.all(DEMO_STAFF.map(async (s) => ({ id: s.id, name: s.name, role: s.role, pinHash: await hashPin(s.pin) })));
+  for (const s of staff) {
+    const exists = await db.selectFrom('staff').select('id').where('tenant_id', '=', tenant).where('outlet_id', '=', outlet).where('id', '=', s.id).executeTakeFirst();
     if (exists) continue;
-    await db.insertInto('staff').values({ tenant_id: tenant, outlet_id: outlet, id: s.id, name: s.name, role: s.role, pin_hash: await hashPin(s.pin) }).execute();
+    await db.insertInto('staff').values({ tenant_id: tenant, outlet_id: outlet, id: s.id, name: s.name, role: s.role, pin_hash: s.pinHash }).execute();
   }
 }
