@@ -1,7 +1,8 @@
 /**
- * The audit trail of an outlet: the back-office's own log (document edits, devices, staff,
- * sign-ins, day closes, cash) merged with every void and refund of the projected orders,
- * with who approved it. Newest first.
+ * The audit trail of an outlet: the back-office's own log (document edits with before/after,
+ * devices, staff, sign-ins, day closes, cash) merged with every void and refund of the
+ * projected orders (with who approved it) and every write to the outlet document from the
+ * update log (with the device or person that sent it). Newest first.
  */
 import { sql } from 'kysely';
 import type { ReportDb } from './types';
@@ -11,8 +12,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   details: Record<string, unknown>;
-  /** `office` = audit_log, `orders` = voids and refunds of the projected orders. */
-  source: 'office' | 'orders';
+  /** `office` = audit_log, `orders` = voids and refunds of the projected orders, `document` = writes to the outlet document (update log). */
+  source: 'office' | 'orders' | 'document';
 }
 
 export interface AuditQuery {
@@ -89,6 +90,24 @@ export async function auditTrail(db: ReportDb, q: AuditQuery): Promise<AuditEntr
         },
         source: 'orders',
       });
+    }
+  }
+  // Every write to the outlet document, whoever made it (the API's own edits are also above,
+  // with before/after; a manager's device writing the document directly appears only here).
+  if (q.action === undefined || 'document.update'.startsWith(q.action) || q.action.startsWith('document')) {
+    const docName = `${q.tenant}/${q.outlet}`;
+    const writes = await db
+      .selectFrom('update_log')
+      .select(['id', 'device_id', 'origin', 'created_at', sql<number>`length(update)`.as('bytes')])
+      .where('tenant_id', '=', q.tenant)
+      .where('doc_name', '=', docName)
+      .$if(q.from !== undefined, (qb) => qb.where(sql<boolean>`${local('created_at')} >= ${q.from}::date`))
+      .$if(q.to !== undefined, (qb) => qb.where(sql<boolean>`${local('created_at')} <= ${q.to}::date`))
+      .orderBy('id', 'desc')
+      .limit(q.limit)
+      .execute();
+    for (const w of writes) {
+      entries.push({ at: w.created_at.toISOString(), actor: w.device_id, action: 'document.update', details: { doc: docName, updateId: w.id, bytes: Number(w.bytes), origin: w.origin }, source: 'document' });
     }
   }
   entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KioskDatabase } from '../db/connect';
 import { testDatabaseTargets } from '../db/testing';
+import { appendUpdates } from '../db/update-log';
 import {
   expectedByCategory,
   expectedByDevice,
@@ -148,6 +149,13 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     expect(voids[0].details).toMatchObject({ orderId: day[11].id, approvedBy: 'staff-budi', amount: day[11].voidedAmount });
     expect(refunds).toHaveLength(1);
     expect(refunds[0].details).toMatchObject({ orderId: day[17].id, approvedBy: 'staff-budi', amount: 15_000, method: 'card' });
+  });
+
+  test('audit trail lists writes to the outlet document with their author', async () => {
+    await appendUpdates(store.db, [{ docName: `${TENANT}/${OUTLET}`, update: new Uint8Array([0, 0]), deviceId: 'user:manager-1', origin: 'relay:test' }]);
+    await appendUpdates(store.db, [{ docName: `${TENANT}/${OUTLET}/${DAY}`, update: new Uint8Array([0, 0]), deviceId: 'dev-a', origin: 'relay:test' }]);
+    const entries = await auditTrail(store.db, { tenant: TENANT, outlet: OUTLET, limit: 50, timeZone: TZ, action: 'document' });
+    expect(entries).toEqual([expect.objectContaining({ action: 'document.update', actor: 'user:manager-1', source: 'document', details: expect.objectContaining({ doc: 'demo/main', bytes: 2 }) })]);
   });
 
   test('cash drawer: float, in/out, counted, over/short', async () => {
