@@ -40,7 +40,8 @@ export interface SyncServerOptions {
   maxBatch?: number;
   /** Unload idle documents after this many ms (default 30 000). */
   unloadAfterMs?: number;
-  lazyAckMs?: number;
+  /** Minimum time between two stored-state acknowledgements to one connection (default 100 ms). */
+  ackIntervalMs?: number;
   revocationCacheMs?: number;
   tailPollMs?: number;
   pingIntervalMs?: number;
@@ -84,7 +85,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     flushDelayMs: options.flushDelayMs,
     maxBatch: options.maxBatch,
     unloadAfterMs: options.unloadAfterMs,
-    lazyAckMs: options.lazyAckMs,
+    ackIntervalMs: options.ackIntervalMs,
     revocationCacheMs: options.revocationCacheMs,
     tailPollMs: options.tailPollMs,
     pingIntervalMs: options.pingIntervalMs,

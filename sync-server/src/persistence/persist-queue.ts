@@ -51,6 +51,11 @@ export class PersistQueue<C = unknown> {
     return this.queue.length;
   }
 
+  /** Sequence number of the latest queued update. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Queues an update; returns its sequence number (see `whenPersisted`). */
   push(update: NewUpdate): number {
     const seq = ++this.seq;

@@ -17,8 +17,9 @@ export class Connection implements DocPeer {
   mode: 'read' | 'write' = 'read';
   trusted = false;
   shared: SharedDoc | null = null;
-  dirty = false;
-  ackPending = false;
+  lastWriteSeq = 0;
+  ackedSeq = 0;
+  lastAckAt = 0;
   closed = false;
   alive = true;
   /** Counted in its device's open-socket total. */

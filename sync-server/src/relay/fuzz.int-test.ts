@@ -191,7 +191,7 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
 describe('per-device limits', () => {
   let relay: TestRelay;
   beforeAll(async () => {
-    relay = await startTestRelay({ limits: { rateLimit: { capacity: 30, refillPerSecond: 1 }, maxDocsPerDevice: 2, maxMessageBytes: 1024 } });
+    relay = await startTestRelay({ limits: { rateLimit: { capacity: 30, refillPerSecond: 1 }, maxDocsPerDevice: 2, maxMessageBytes: 1024 }, pingIntervalMs: 200 });
   });
   afterAll(async () => {
     await relay?.close();
@@ -225,5 +225,12 @@ describe('per-device limits', () => {
     big.doc.getMap('orders').set('huge', 'x'.repeat(2_000));
     await eventually(() => expect(big.closes[0]?.code).toBe(CloseCode.tooLarge));
     expect(big.closes[0].reason).toMatch(/exceeds the limit of 1024 bytes/);
+  });
+
+  test('a token that expires while its socket is open is closed with 4401', async () => {
+    const c = relay.client('demo/main/2026-10-07', await relay.tokenFor('terminal', { deviceId: 'SHORT', ttlSeconds: 1 }));
+    await c.synced();
+    await eventually(() => expect(c.closes[0]?.code).toBe(CloseCode.unauthorized), { timeoutMs: 5_000 });
+    expect(c.closes[0].reason).toBe('token expired');
   });
 });

@@ -50,7 +50,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
   let core: RelayCore;
   beforeAll(async () => {
     store = await target.open();
-    relay = await startTestRelay({ store, unloadAfterMs: 300, lazyAckMs: 50 });
+    relay = await startTestRelay({ store, unloadAfterMs: 300, ackIntervalMs: 20 });
     core = relay.server.relay as RelayCore;
   });
   afterAll(async () => {

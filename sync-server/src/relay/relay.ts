@@ -17,10 +17,14 @@
  *   of other devices that the sender received through a relay (e.g. written before a relay
  *   crash and not yet stored); they are accepted without claiming, since refusing them would
  *   lose nothing but block the sender's own catch-up.
- * - "Stored" acknowledgement: after each group commit, every writing connection of the
- *   document that sent an update in it receives a sync step 1 carrying the state vector of
- *   what the log holds; other writing connections receive it lazily (`lazyAckMs`). Every sync
- *   step 1 the relay sends, including the first one, carries the STORED state vector.
+ * - "Stored" acknowledgement: every sync step 1 the relay sends carries the state vector of
+ *   what the update log holds for the document (not of what is in memory), starting with the
+ *   one it greets a connection with. After a group commit, each connection whose updates it
+ *   stored gets one (at most one per `ackIntervalMs`, the last one never dropped), so a client
+ *   can count its own changes not yet stored: `getState(doc, clientID) - stored.get(clientID)`.
+ *   Connections that wrote nothing get no further ones: they have nothing of their own
+ *   waiting, and every acknowledgement costs the client a sync step 2 reply (with the whole
+ *   delete set) that the relay must decode.
  */
 import type { IncomingMessage } from 'node:http';
 import * as decoding from 'lib0/decoding';
@@ -93,8 +97,8 @@ export interface RelayOptions {
   maxBatch?: number;
   /** Unload a document this long after its last connection left (default 30 s). */
   unloadAfterMs?: number;
-  /** Stored-state acknowledgement for connections that did not write (default 1 s). */
-  lazyAckMs?: number;
+  /** Minimum time between two stored-state acknowledgements to one connection (default 100 ms). */
+  ackIntervalMs?: number;
   /** How long a revocation lookup is cached (default 5 s). */
   revocationCacheMs?: number;
   /** Safety net: tail the log this often even without notifications (default 10 s). */
@@ -148,8 +152,8 @@ interface DeviceState {
 }
 
 interface CutContext {
-  /** Per document fully contained in the batch: its state vector when the batch was cut. */
-  stateVectors: Map<string, Uint8Array>;
+  /** Per document fully contained in the batch: its state vector when the batch was cut, and the batch's last sequence of it. */
+  stateVectors: Map<string, { stateVector: Uint8Array; seq: number }>;
 }
 
 export class RelayCore implements Relay {
@@ -164,10 +168,15 @@ export class RelayCore implements Relay {
   private readonly revocations: RevocationCache;
   private readonly queue: PersistQueue<CutContext>;
   private readonly unloadAfterMs: number;
-  private readonly lazyAckMs: number;
+  private readonly ackIntervalMs: number;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly tailWanted = new Set<string>();
+  /** Label children bound once: the hot path then skips prom-client's label hashing. */
+  private readonly count: {
+    messages: Record<'sync_step1' | 'sync_step2' | 'sync_update' | 'awareness' | 'query_awareness', { inc(): void }>;
+    updates: Record<UpdateSource, { inc(): void }>;
+  };
   private tailRunning: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -183,9 +192,25 @@ export class RelayCore implements Relay {
     this.metrics = options.metrics;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.unloadAfterMs = options.unloadAfterMs ?? 30_000;
-    this.lazyAckMs = options.lazyAckMs ?? 1_000;
+    this.ackIntervalMs = options.ackIntervalMs ?? 100;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((m) => console.error(`relay: ${m}`));
+    const m = options.metrics;
+    this.count = {
+      messages: {
+        sync_step1: m.messages.labels({ type: 'sync_step1' }),
+        sync_step2: m.messages.labels({ type: 'sync_step2' }),
+        sync_update: m.messages.labels({ type: 'sync_update' }),
+        awareness: m.messages.labels({ type: 'awareness' }),
+        query_awareness: m.messages.labels({ type: 'query_awareness' }),
+      },
+      updates: {
+        device: m.updates.labels({ source: 'device' }),
+        server: m.updates.labels({ source: 'server' }),
+        tail: m.updates.labels({ source: 'tail' }),
+        upstream: m.updates.labels({ source: 'upstream' }),
+      },
+    };
     this.revocations = new RevocationCache(this.store, options.revocationCacheMs ?? 5_000, this.now);
     this.queue = new PersistQueue<CutContext>({
       flushDelayMs: options.flushDelayMs ?? 2,
@@ -360,7 +385,13 @@ export class RelayCore implements Relay {
   }
 
   private pingAll(): void {
+    const nowSec = this.now() / 1000;
     for (const conn of this.connections) {
+      // A token that expires while its socket is open stops working at the next ping round.
+      if (conn.claims && conn.claims.exp <= nowSec) {
+        this.refuse(conn, new Refusal('unauthorized', CloseCode.unauthorized, 'token expired'));
+        continue;
+      }
       if (!conn.alive) {
         conn.ws.terminate();
         continue;
@@ -418,11 +449,11 @@ export class RelayCore implements Relay {
         case MessageType.sync: {
           const syncType = decoding.readVarUint(decoder);
           if (syncType === SyncType.step1) {
-            this.metrics.messages.inc({ type: 'sync_step1' });
+            this.count.messages.sync_step1.inc();
             const stateVector = decoding.readVarUint8Array(decoder);
             conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(shared.doc, stateVector)));
           } else if (syncType === SyncType.step2 || syncType === SyncType.update) {
-            this.metrics.messages.inc({ type: syncType === SyncType.update ? 'sync_update' : 'sync_step2' });
+            this.count.messages[syncType === SyncType.update ? 'sync_update' : 'sync_step2'].inc();
             this.receiveUpdate(conn, shared, decoding.readVarUint8Array(decoder), syncType === SyncType.update);
           } else {
             throw new Refusal('bad_request', CloseCode.badRequest, `unknown sync message type ${syncType}`);
@@ -430,12 +461,12 @@ export class RelayCore implements Relay {
           break;
         }
         case MessageType.awareness: {
-          this.metrics.messages.inc({ type: 'awareness' });
+          this.count.messages.awareness.inc();
           awarenessProtocol.applyAwarenessUpdate(shared.awareness, decoding.readVarUint8Array(decoder), conn);
           break;
         }
         case MessageType.queryAwareness: {
-          this.metrics.messages.inc({ type: 'query_awareness' });
+          this.count.messages.query_awareness.inc();
           const states = shared.awareness.getStates();
           conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(shared.awareness, [...states.keys()])));
           break;
@@ -458,6 +489,14 @@ export class RelayCore implements Relay {
       }
       return; // changes nothing: the usual sync step 2 reply of a reader
     }
+    // Fast path (the hot one: a device's own edit): an update of exactly one client id that
+    // this device already owns needs no struct-level check; skip the full decode. A malformed
+    // one still fails inside applyUpdate and closes the connection (4400).
+    const single = live ? singleClientOf(update) : null;
+    if (single !== null && shared.owners.get(single) === deviceId) {
+      this.apply(conn, shared, update, []);
+      return;
+    }
     const analysis = analyzeUpdate(shared.doc, update, { deletes: false });
     const toClaim: number[] = [];
     if (live && !conn.trusted) {
@@ -469,7 +508,18 @@ export class RelayCore implements Relay {
         }
       }
     }
+    this.apply(conn, shared, update, toClaim);
+  }
+
+  private apply(conn: Connection, shared: SharedDoc, update: Uint8Array, toClaim: number[]): void {
+    const deviceId = conn.deviceId;
+    const seqBefore = conn.lastWriteSeq;
     Y.applyUpdate(shared.doc, update, conn);
+    if (conn.lastWriteSeq === seqBefore && shared.unpersisted > 0) {
+      // It sent what the relay holds but has not stored yet (delivered by another path):
+      // acknowledge it when the queue reaches the log, or the client waits forever.
+      conn.lastWriteSeq = this.queue.lastSeq;
+    }
     for (const clientId of toClaim) {
       shared.owners.set(clientId, deviceId);
       this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId });
@@ -563,7 +613,7 @@ export class RelayCore implements Relay {
       if (peer !== origin) peer.send(message);
     }
     if (origin === TAIL_ORIGIN) {
-      this.metrics.updates.inc({ source: 'tail' });
+      this.count.updates.tail.inc();
       return; // already in the log
     }
     let deviceId: string;
@@ -571,7 +621,6 @@ export class RelayCore implements Relay {
     if (origin instanceof Connection) {
       deviceId = origin.deviceId;
       source = 'device';
-      origin.dirty = true;
     } else if (origin instanceof ServerEdit) {
       deviceId = origin.deviceId;
       source = 'server';
@@ -582,9 +631,10 @@ export class RelayCore implements Relay {
       deviceId = 'server';
       source = 'server';
     }
-    this.metrics.updates.inc({ source });
+    this.count.updates[source].inc();
     shared.unpersisted++;
-    this.queue.push({ docName: shared.name.name, update, deviceId, origin: this.instanceId });
+    const seq = this.queue.push({ docName: shared.name.name, update, deviceId, origin: this.instanceId });
+    if (origin instanceof Connection) origin.lastWriteSeq = seq;
   }
 
   private onAwareness(shared: SharedDoc, added: number[], updated: number[], removed: number[], origin: unknown): void {
@@ -638,14 +688,19 @@ export class RelayCore implements Relay {
   // ---------------------------------------------------------------- persistence
 
   private onCut(batch: Batch): CutContext {
-    const counts = new Map<string, number>();
-    for (const u of batch.updates) counts.set(u.docName, (counts.get(u.docName) ?? 0) + 1);
-    const stateVectors = new Map<string, Uint8Array>();
-    for (const [name, count] of counts) {
+    const counts = new Map<string, { count: number; seq: number }>();
+    for (const u of batch.updates) {
+      const c = counts.get(u.docName) ?? { count: 0, seq: 0 };
+      c.count++;
+      c.seq = Math.max(c.seq, u.seq);
+      counts.set(u.docName, c);
+    }
+    const stateVectors = new Map<string, { stateVector: Uint8Array; seq: number }>();
+    for (const [name, { count, seq }] of counts) {
       const shared = this.docs.get(name);
       // Only when the batch holds every pending update of the document does the document's
       // current state vector describe what the log will hold after this commit.
-      if (shared && shared.unpersisted === count) stateVectors.set(name, Y.encodeStateVector(shared.doc));
+      if (shared && shared.unpersisted === count) stateVectors.set(name, { stateVector: Y.encodeStateVector(shared.doc), seq });
     }
     return { stateVectors };
   }
@@ -667,41 +722,43 @@ export class RelayCore implements Relay {
     this.metrics.persistSeconds.observe(seconds);
     for (const name of touched) {
       const shared = this.docs.get(name);
-      const stateVector = context?.stateVectors.get(name);
-      if (!shared || !stateVector) continue;
-      shared.storedStateVector = stateVector;
+      const stored = context?.stateVectors.get(name);
+      if (!shared || !stored) continue;
+      shared.storedStateVector = stored.stateVector;
+      shared.storedSeq = stored.seq;
       this.acknowledge(shared);
     }
   }
 
-  /** Sends the stored state vector: now to connections that wrote, lazily to the other writers. */
+  /**
+   * Sends the stored state vector to every connection whose latest update it now covers, at
+   * most once per `ackIntervalMs` per connection; a connection inside its interval gets it
+   * when the interval ends (trailing), so the last acknowledgement is never dropped.
+   */
   private acknowledge(shared: SharedDoc): void {
-    const message = encodeSyncStep1(shared.storedStateVector);
-    let lazy = false;
+    if (shared.ackTimer) return; // a trailing round is scheduled and will see the latest state
+    const now = this.now();
+    let message: Uint8Array | null = null;
+    let nextDue = Infinity;
     for (const peer of shared.peers.keys()) {
-      if (peer.mode === 'read') continue; // a reader has nothing of its own to store
-      if (peer.dirty) {
-        peer.dirty = false;
-        peer.ackPending = false;
-        peer.send(message);
-        this.metrics.acks.inc();
-      } else {
-        peer.ackPending = true;
-        lazy = true;
+      if (peer.lastWriteSeq <= peer.ackedSeq || peer.lastWriteSeq > shared.storedSeq) continue;
+      const due = peer.lastAckAt + this.ackIntervalMs;
+      if (due > now) {
+        nextDue = Math.min(nextDue, due);
+        continue;
       }
+      message ??= encodeSyncStep1(shared.storedStateVector);
+      peer.ackedSeq = shared.storedSeq;
+      peer.lastAckAt = now;
+      peer.send(message);
+      this.metrics.acks.inc();
     }
-    if (lazy && !shared.lazyAckTimer) {
-      shared.lazyAckTimer = setTimeout(() => {
-        shared.lazyAckTimer = null;
-        const latest = encodeSyncStep1(shared.storedStateVector);
-        for (const peer of shared.peers.keys()) {
-          if (!peer.ackPending) continue;
-          peer.ackPending = false;
-          peer.send(latest);
-          this.metrics.acks.inc();
-        }
-      }, this.lazyAckMs);
-      shared.lazyAckTimer.unref();
+    if (nextDue !== Infinity) {
+      shared.ackTimer = setTimeout(() => {
+        shared.ackTimer = null;
+        this.acknowledge(shared);
+      }, nextDue - now);
+      shared.ackTimer.unref();
     }
   }
 
@@ -773,6 +830,18 @@ export class RelayCore implements Relay {
     await this.unlisten?.().catch(() => {});
     for (const shared of this.docs.values()) shared.destroy();
     this.docs.clear();
+  }
+}
+
+/** The client id of an update that carries structs of exactly one client, else null. */
+function singleClientOf(update: Uint8Array): number | null {
+  try {
+    const decoder = decoding.createDecoder(update);
+    if (decoding.readVarUint(decoder) !== 1) return null; // number of clients (v1 update format)
+    decoding.readVarUint(decoder); // number of structs
+    return decoding.readVarUint(decoder);
+  } catch {
+    return null;
   }
 }
 

@@ -9,10 +9,12 @@ import type { DocName } from '@kiosk/shared';
 export interface DocPeer {
   readonly deviceId: string;
   readonly mode: 'read' | 'write';
-  /** Set when the peer sent an update since its last stored-state acknowledgement. */
-  dirty: boolean;
-  /** Waiting for a (lazy) stored-state acknowledgement. */
-  ackPending: boolean;
+  /** Persist-queue sequence of the peer's latest update (0: none). */
+  lastWriteSeq: number;
+  /** Sequence covered by the last stored-state acknowledgement sent to the peer. */
+  ackedSeq: number;
+  /** When that acknowledgement was sent (ms). */
+  lastAckAt: number;
   send(message: Uint8Array): void;
 }
 
@@ -32,7 +34,9 @@ export class SharedDoc {
   rowsAtLoad = 0;
   rowsWritten = 0;
   unloadTimer: NodeJS.Timeout | null = null;
-  lazyAckTimer: NodeJS.Timeout | null = null;
+  /** Highest persist-queue sequence of this document that `storedStateVector` covers. */
+  storedSeq = 0;
+  ackTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly name: DocName,
@@ -54,7 +58,7 @@ export class SharedDoc {
 
   destroy(): void {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    if (this.lazyAckTimer) clearTimeout(this.lazyAckTimer);
+    if (this.ackTimer) clearTimeout(this.ackTimer);
     this.awareness.destroy();
     this.doc.destroy();
   }

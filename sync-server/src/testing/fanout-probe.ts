@@ -1,66 +1,121 @@
+/**
+ * A quick fan-out probe (not the benchmark; `npm run bench` is): one terminal writes an order
+ * (a Y.Map with a header and an events array, plus its device sequence) every 20 ms, ten
+ * kitchen displays observe the orders map; prints the delivery latency percentiles. The relay
+ * runs in its own process, like the stock server it is compared with.
+ *
+ *   node --import tsx sync-server/src/testing/fanout-probe.ts stock 15
+ *   node --import tsx sync-server/src/testing/fanout-probe.ts ours 15    # PGlite in memory
+ *   DATA_DIR=/tmp/x node --import tsx … ours 15                            # PGlite on disk
+ *   KIOSK_TEST_DATABASE_URL=postgres://… node --import tsx … ours 15      # PostgreSQL
+ */
 import { spawn } from 'node:child_process';
-import * as Y from 'yjs';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { signToken } from '../auth/tokens';
 import { TEST_SECRET } from '../testing';
 
-const which = process.argv[2] ?? 'ours';
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const which = process.argv[2] === 'stock' ? 'stock' : 'ours';
 const seconds = Number(process.argv[3] ?? 10);
-async function startRelay(): Promise<{ url: string; kill: () => void }> {
-  const child = which === 'stock'
-    ? spawn('node', ['node_modules/@y/websocket-server/src/server.js'], { cwd: '/work/main', env: { ...process.env, PORT: '47123', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn('node', ['--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], { cwd: '/work/main', env: { ...process.env, KIOSK_TEST_DATA_DIR: process.env.DATA_DIR ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const readers = Number(process.argv[4] ?? 10);
+const ordersPerSecond = 50;
+
+/** The stock server prints the port it was given, so give it a free one. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** CPU time (user + system) of a process so far, from /proc (Linux); -1 elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return -1;
+  }
+}
+
+async function startRelay(): Promise<{ url: string; kill: () => void; cpuMs: () => number }> {
+  const stockPort = await freePort();
+  const child =
+    which === 'stock'
+      ? spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: REPO, env: { ...process.env, PORT: String(stockPort), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
+          cwd: REPO,
+          env: { ...process.env, KIOSK_TEST_DATA_DIR: process.env.DATA_DIR ?? '' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
   const url = await new Promise<string>((resolve) => {
+    let out = '';
     child.stdout!.on('data', (d: Buffer) => {
-      const s = d.toString();
-      if (which === 'stock') { if (s.includes('running')) resolve('ws://127.0.0.1:47123'); }
-      else { const m = /"port":(\d+)/.exec(s); if (m) resolve(`ws://127.0.0.1:${m[1]}/sync`); }
+      out += d.toString();
+      const stock = /running at '[^']*' on port (\d+)/.exec(out);
+      const ours = /"port":(\d+)/.exec(out);
+      if (which === 'stock' && stock) resolve(`ws://127.0.0.1:${stock[1]}`);
+      if (which === 'ours' && ours) resolve(`ws://127.0.0.1:${ours[1]}/sync`);
     });
   });
-  return { url, kill: () => child.kill('SIGTERM') };
+  return { url, kill: () => child.kill('SIGTERM'), cpuMs: () => cpuMs(child.pid!) };
 }
+
 const relay = await startRelay();
-const doc = 'demo/main/2026-11-23';
-const mk = async (role: 'terminal' | 'kitchen', id: string) => {
-  const token = await signToken(TEST_SECRET, { tenant: 'demo', outlet: 'main', role, deviceId: id });
-  const d = new Y.Doc();
-  const p = new WebsocketProvider(relay.url, doc, d, { params: { token }, WebSocketPolyfill: WebSocket as any, disableBc: true });
-  await new Promise<void>((r) => (p.synced ? r() : p.once('sync', () => r())));
-  return { d, p };
-};
-const terminal = await mk('terminal', 'T1');
+const docName = 'demo/main/2026-11-23';
+async function connect(role: 'terminal' | 'kitchen', deviceId: string): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
+  const token = await signToken(TEST_SECRET, { tenant: 'demo', outlet: 'main', role, deviceId });
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(relay.url, docName, doc, { params: { token }, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
+  await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
+  return { doc, provider };
+}
+
+const terminal = await connect('terminal', 'T1');
 const latencies: number[] = [];
-const kitchens = await Promise.all(Array.from({ length: 10 }, (_, i) => mk('kitchen', `K${i}`)));
+const kitchens = await Promise.all(Array.from({ length: readers }, (_, i) => connect('kitchen', `K${i}`)));
 for (const k of kitchens) {
-  k.d.getMap('orders').observe((e) => {
+  const orders = k.doc.getMap<Y.Map<unknown>>('orders');
+  orders.observe((event) => {
     const now = performance.now();
-    for (const key of e.keysChanged) {
-      const o = k.d.getMap('orders').get(key) as Y.Map<any> | undefined;
-      const h = o?.get('header');
-      if (h?.sentAt) latencies.push(now - h.sentAt);
+    for (const key of event.keysChanged) {
+      const header = orders.get(key)?.get('header') as { sentAt?: number } | undefined;
+      if (header?.sentAt) latencies.push(now - header.sentAt);
     }
   });
 }
+const total = seconds * ordersPerSecond;
+const cpuBefore = relay.cpuMs();
 let n = 0;
-const total = seconds * 50;
 await new Promise<void>((resolve) => {
-  const t = setInterval(() => {
+  const timer = setInterval(() => {
     const id = `o${n++}`;
-    terminal.d.transact(() => {
-      const o = new Y.Map();
-      o.set('header', { id, sentAt: performance.now(), lines: [{ item: 'nasi', qty: 2, price: 25000 }, { item: 'teh', qty: 1, price: 8000 }, { item: 'x', qty: 1, price: 1 }], total: 58001 });
-      o.set('events', new Y.Array());
-      terminal.d.getMap('orders').set(id, o);
-      terminal.d.getMap('deviceSeq').set('T1', n);
+    terminal.doc.transact(() => {
+      const order = new Y.Map<unknown>();
+      order.set('header', { id, sentAt: performance.now(), lines: [{ item: 'nasi', qty: 2, price: 25_000 }, { item: 'teh', qty: 1, price: 8_000 }, { item: 'kerupuk', qty: 1, price: 3_000 }], total: 61_000 });
+      order.set('events', new Y.Array());
+      terminal.doc.getMap('orders').set(id, order);
+      terminal.doc.getMap('deviceSeq').set('T1', n);
     });
-    if (n >= total) { clearInterval(t); resolve(); }
-  }, 20);
+    if (n >= total) {
+      clearInterval(timer);
+      resolve();
+    }
+  }, 1000 / ordersPerSecond);
 });
-await new Promise((r) => setTimeout(r, 500));
+const deadline = Date.now() + 5_000;
+while (latencies.length < total * readers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+const relayCpuMs = relay.cpuMs() - cpuBefore;
 latencies.sort((a, b) => a - b);
-const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2);
-console.log(JSON.stringify({ which, received: latencies.length, expected: total * 10, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(0.9999) }));
-for (const k of [terminal, ...kitchens]) k.p.destroy();
+const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
+console.log(JSON.stringify({ relay: which, store: which === 'stock' ? 'none' : process.env.DATA_DIR ? 'pglite-disk' : process.env.KIOSK_TEST_DATABASE_URL ? 'postgres' : 'pglite-memory', received: latencies.length, expected: total * readers, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), relayCpuMs }));
+for (const c of [terminal, ...kitchens]) c.provider.destroy();
 relay.kill();
 process.exit(0);

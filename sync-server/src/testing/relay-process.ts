@@ -15,7 +15,7 @@ import { startSyncServer } from '../server';
 import { TEST_SECRET } from '../testing';
 
 const env = process.env;
-const store = await connectDatabase(env.KIOSK_TEST_DATA_DIR ? { dataDir: env.KIOSK_TEST_DATA_DIR } : { url: env.KIOSK_TEST_DATABASE_URL });
+const store = await connectDatabase(env.KIOSK_TEST_DATA_DIR ? { dataDir: env.KIOSK_TEST_DATA_DIR } : { url: env.KIOSK_TEST_DATABASE_URL || undefined });
 await migrateToLatest(store.db);
 const server = await startSyncServer({
   store,
