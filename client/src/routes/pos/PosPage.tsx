@@ -1,0 +1,293 @@
+/**
+ * `/pos`: the cashier's screen. Staff sign in with a PIN (checked offline), build an order
+ * from the menu, take payment in any mix of tenders and print a receipt. Everything is written
+ * to the day document at once (IndexedDB first); the server gets it when it can.
+ */
+import { useMemo, useState } from 'react';
+import { price, submitOrder, type Item, type OrderType, type OutletSnapshot, type StaffMember } from '@kiosk/shared';
+import { AppHeader } from '../../components/AppHeader';
+import { PinDialog } from '../../components/PinDialog';
+import { Unpaired } from '../../components/Unpaired';
+import { useOrders } from '../../components/orders';
+import { findStaffByPin } from '../../components/staff-pin';
+import { useT } from '../../i18n';
+import { SessionGate, useDay, useOutlet, useSession } from '../../sync/react';
+import { CartPanel, type CartLine } from './CartPanel';
+import { MenuGrid } from './MenuGrid';
+import { ModifierDialog, type PickedLine } from './ModifierDialog';
+import { OrdersPanel } from './OrdersPanel';
+import { PaymentDialog } from './PaymentDialog';
+import { Receipt } from './Receipt';
+import type { Tender } from './tender';
+
+export function PosPage() {
+  return (
+    <SessionGate unpaired={<Unpaired />}>
+      <PosScreen />
+    </SessionGate>
+  );
+}
+
+const STAFF_KEY = 'kiosk.pos.staff';
+
+function PosScreen() {
+  const t = useT();
+  const outlet = useOutlet();
+  const [staffId, setStaffId] = useState<string | null>(() => sessionStorage.getItem(STAFF_KEY));
+  const member = outlet.staff.find((s) => s.id === staffId) ?? null;
+  const signIn = (m: StaffMember | null) => {
+    if (m) sessionStorage.setItem(STAFF_KEY, m.id);
+    else sessionStorage.removeItem(STAFF_KEY);
+    setStaffId(m?.id ?? null);
+  };
+  return (
+    <div className="flex h-dvh flex-col">
+      <AppHeader title={outlet.settings?.name ?? t('appName')}>
+        {member && (
+          <span className="text-sm">
+            {t('signedInAs', { name: member.name })}{' '}
+            <button className="ml-2 rounded px-2 py-1 ring-1 ring-white/40" onClick={() => signIn(null)}>
+              {t('signOut')}
+            </button>
+          </span>
+        )}
+      </AppHeader>
+      {member ? <Register outlet={outlet} staff={member} /> : <PinSignIn staff={outlet.staff} onSignedIn={signIn} />}
+    </div>
+  );
+}
+
+function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m: StaffMember) => void }) {
+  const t = useT();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState(false);
+  const press = (digit: string) => setPin((p) => (p + digit).slice(0, 6));
+  return (
+    <main className="flex flex-1 items-center justify-center">
+      <form
+        aria-label={t('signIn')}
+        className="w-80 space-y-3 rounded-xl bg-white p-5 shadow"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const member = await findStaffByPin(staff, pin);
+          setPin('');
+          if (member) onSignedIn(member);
+          else setError(true);
+        }}
+      >
+        <h2 className="text-xl font-bold">{t('signIn')}</h2>
+        <label className="block">
+          <span className="block text-sm">{t('pin')}</span>
+          <input autoFocus type="password" inputMode="numeric" autoComplete="off" className="w-full rounded border border-slate-300 px-3 py-2 text-center text-2xl tracking-[0.5em]" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))} />
+        </label>
+        <div className="grid grid-cols-3 gap-2" aria-hidden>
+          {['1', '2', '3', '4', '5', '6', '7', '8', '9', '', '0', ''].map((d, i) =>
+            d ? (
+              <button key={i} type="button" tabIndex={-1} className="rounded-lg bg-slate-100 py-3 text-xl font-semibold" onClick={() => press(d)}>
+                {d}
+              </button>
+            ) : (
+              <span key={i} />
+            ),
+          )}
+        </div>
+        {error && (
+          <p role="alert" className="text-rose-700">
+            {t('wrongPin')}
+          </p>
+        )}
+        <button type="submit" className="w-full rounded-lg bg-slate-900 py-3 font-semibold text-white">
+          {t('signInButton')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function newKey(): string {
+  return Math.random().toString(36).slice(2);
+}
+
+function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMember }) {
+  const t = useT();
+  const session = useSession();
+  const day = useDay();
+  const orders = useOrders(day);
+  const settings = outlet.settings!;
+  const [view, setView] = useState<'menu' | 'orders'>('menu');
+  const [lines, setLines] = useState<CartLine[]>([]);
+  const [type, setType] = useState<OrderType>('dine_in');
+  const [table, setTable] = useState('');
+  const [discountPercent, setDiscountPercent] = useState('');
+  const [approvedBy, setApprovedBy] = useState<string | null>(null);
+  const [picking, setPicking] = useState<Item | null>(null);
+  const [askApproval, setAskApproval] = useState(false);
+  const [paying, setPaying] = useState<CartLine[] | null>(null);
+  const [receiptId, setReceiptId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const rateBp = Math.round((Number(discountPercent) || 0) * 100);
+  const manualDiscount = rateBp > 0 ? { rateBp, ...(approvedBy ? { approvedBy } : {}) } : undefined;
+  const needsApproval = rateBp > settings.manualDiscountLimitBp && !approvedBy;
+
+  const priceOf = (ls: CartLine[]) => {
+    if (ls.length === 0) return null;
+    try {
+      return price(
+        ls.map((l) => ({ itemId: l.itemId, qty: l.qty, modifiers: l.modifiers, note: l.note })),
+        outlet,
+        settings,
+        { now: Date.now(), manualDiscount },
+      );
+    } catch {
+      return null;
+    }
+  };
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const priced = useMemo(() => priceOf(lines), [lines, outlet, rateBp, approvedBy]);
+
+  const addLine = (picked: PickedLine) => {
+    setLines((current) => {
+      const same = current.find((l) => l.itemId === picked.itemId && !l.note && !picked.note && JSON.stringify(l.modifiers) === JSON.stringify(picked.modifiers));
+      if (same) return current.map((l) => (l === same ? { ...l, qty: l.qty + 1 } : l));
+      return [...current, { key: newKey(), itemId: picked.itemId, qty: 1, modifiers: picked.modifiers, note: picked.note, selected: false }];
+    });
+  };
+
+  const pick = (item: Item) => {
+    if (!item.available) return;
+    if (item.modifierGroupIds.length > 0) setPicking(item);
+    else addLine({ itemId: item.id, modifiers: [] });
+  };
+
+  const charge = () => {
+    if (needsApproval) return setAskApproval(true);
+    const selected = lines.filter((l) => l.selected);
+    setPaying(selected.length > 0 ? selected : lines);
+  };
+
+  const complete = (charged: CartLine[], tenders: Tender[]) => {
+    setError(null);
+    try {
+      const { id } = submitOrder(
+        session.outlet.doc,
+        day.doc,
+        {
+          deviceId: session.credentials.deviceId,
+          staffId: staff.id,
+          type,
+          table: type === 'dine_in' && table.trim() ? table.trim() : undefined,
+          lines: charged.map((l) => ({ itemId: l.itemId, qty: l.qty, modifiers: l.modifiers, note: l.note })),
+          payments: tenders.map((p) => ({ method: p.method, amount: p.amount, ...(p.tendered !== undefined ? { tendered: p.tendered } : {}) })),
+          manualDiscount,
+        },
+        { now: Date.now() },
+      );
+      const rest = lines.filter((l) => !charged.includes(l));
+      setLines(rest.map((l) => ({ ...l, selected: false })));
+      if (rest.length === 0) {
+        setTable('');
+        setDiscountPercent('');
+        setApprovedBy(null);
+      }
+      setPaying(null);
+      setReceiptId(id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setPaying(null);
+    }
+  };
+
+  const receiptOrder = receiptId ? orders.find((o) => o.id === receiptId) : undefined;
+  const payingPriced = paying ? priceOf(paying) : null;
+
+  return (
+    <main className="flex min-h-0 flex-1 flex-col gap-3 p-3 lg:flex-row">
+      <div className="flex min-h-0 flex-1 flex-col gap-2">
+        <div role="tablist" className="no-print flex gap-2">
+          <button role="tab" aria-selected={view === 'menu'} className={`rounded-lg px-4 py-2 font-semibold ${view === 'menu' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`} onClick={() => setView('menu')}>
+            {t('menu')}
+          </button>
+          <button role="tab" aria-selected={view === 'orders'} className={`rounded-lg px-4 py-2 font-semibold ${view === 'orders' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`} onClick={() => setView('orders')}>
+            {t('todaysOrders')} ({orders.length})
+          </button>
+        </div>
+        {error && (
+          <p role="alert" className="rounded bg-rose-100 p-2 text-rose-800">
+            {error}
+          </p>
+        )}
+        {view === 'menu' ? (
+          <MenuGrid categories={outlet.categories} items={outlet.items} settings={settings} onPick={pick} />
+        ) : (
+          <OrdersPanel orders={orders} settings={settings} staff={outlet.staff} day={day} deviceId={session.credentials.deviceId} staffId={staff.id} />
+        )}
+      </div>
+      {view === 'menu' && (
+        <CartPanel
+          lines={lines}
+          priced={priced}
+          settings={settings}
+          type={type}
+          table={table}
+          discountPercent={discountPercent}
+          discountApprovedBy={approvedBy}
+          onQty={(key, qty) => setLines((ls) => (qty <= 0 ? ls.filter((l) => l.key !== key) : ls.map((l) => (l.key === key ? { ...l, qty } : l))))}
+          onSelect={(key, selected) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, selected } : l)))}
+          onType={setType}
+          onTable={setTable}
+          onDiscount={(p) => {
+            setDiscountPercent(p);
+            setApprovedBy(null);
+          }}
+          onCharge={charge}
+          onClear={() => {
+            setLines([]);
+            setDiscountPercent('');
+            setApprovedBy(null);
+          }}
+        />
+      )}
+      {picking && (
+        <ModifierDialog
+          item={picking}
+          groups={picking.modifierGroupIds.map((id) => outlet.modifierGroups.find((g) => g.id === id)).filter((g) => g !== undefined)}
+          settings={settings}
+          onClose={() => setPicking(null)}
+          onAdd={(line) => {
+            addLine(line);
+            setPicking(null);
+          }}
+        />
+      )}
+      {askApproval && (
+        <PinDialog
+          title={t('managerApprovalNeeded', { limit: settings.manualDiscountLimitBp / 100 })}
+          staff={outlet.staff}
+          requireManager
+          onClose={() => setAskApproval(false)}
+          onApproved={(manager) => {
+            setApprovedBy(manager.id);
+            setAskApproval(false);
+          }}
+        />
+      )}
+      {paying && payingPriced && <PaymentDialog total={payingPriced.total} settings={settings} onClose={() => setPaying(null)} onComplete={(tenders) => complete(paying, tenders)} />}
+      {receiptOrder && (
+        <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/50 p-4">
+          <div className="max-h-full space-y-3 overflow-auto rounded-xl bg-slate-50 p-4" role="region" aria-label={t('receipt')}>
+            <Receipt order={receiptOrder} settings={settings} />
+            <div className="no-print flex justify-center gap-2">
+              <button className="rounded bg-slate-900 px-4 py-2 text-white" onClick={() => window.print()}>
+                {t('print')}
+              </button>
+              <button autoFocus className="rounded bg-emerald-600 px-4 py-2 font-semibold text-white" onClick={() => setReceiptId(null)}>
+                {t('newOrder')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The documents a paired device works with: its outlet and today's business day. The day
+ * comes from the outlet's time zone and business-day start (shared `businessDayOf`), and the
+ * session rolls over to the next day document when the boundary passes.
+ */
+import { businessDayOf, dayDocName, outletDocName, readOutlet } from '@kiosk/shared';
+import { syncUrl, type DeviceCredentials } from './credentials';
+import { DocSync } from './doc-sync';
+
+const ROLLOVER_CHECK_MS = 15_000;
+
+export class DeviceSession {
+  readonly outlet: DocSync;
+  day: DocSync | null = null;
+  businessDay: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Earlier day documents still holding changes no server has stored: synced in the background. */
+  private readonly draining = new Map<string, DocSync>();
+  private closed = false;
+
+  constructor(readonly credentials: DeviceCredentials, private readonly now: () => number = Date.now) {
+    this.outlet = this.openDoc(outletDocName(credentials.tenant, credentials.outlet));
+  }
+
+  private openDoc(name: string): DocSync {
+    return new DocSync({ name, wsUrl: syncUrl(this.credentials.serverUrl), serverUrl: this.credentials.serverUrl, token: this.credentials.token, now: this.now });
+  }
+
+  /**
+   * Loads the outlet document (from IndexedDB; on the very first start after pairing, from the
+   * server), then today's day document. Resolves when work can be shown.
+   */
+  async open(): Promise<void> {
+    await this.outlet.open();
+    await this.waitForSettings();
+    await this.rollover();
+    this.resumeUnsentDays();
+    this.timer = setInterval(() => void this.rollover(), ROLLOVER_CHECK_MS);
+  }
+
+  private waitForSettings(): Promise<void> {
+    if (readOutlet(this.outlet.doc).settings) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (readOutlet(this.outlet.doc).settings) {
+          this.outlet.doc.off('update', check);
+          resolve();
+        }
+      };
+      this.outlet.doc.on('update', check);
+    });
+  }
+
+  /** Opens the day document of the current business day if it is not the open one. */
+  async rollover(): Promise<void> {
+    const settings = readOutlet(this.outlet.doc).settings;
+    if (!settings || this.closed) return;
+    const day = businessDayOf(this.now(), settings);
+    if (day === this.businessDay) return;
+    const next = this.openDoc(dayDocName(this.credentials.tenant, this.credentials.outlet, day));
+    await next.open();
+    if (this.closed) return void next.destroy();
+    const previous = this.day;
+    this.day = next;
+    this.businessDay = day;
+    this.emit();
+    this.rememberDay(next.name);
+    if (previous) this.drain(previous);
+  }
+
+  private get daysKey(): string {
+    return `kiosk.days.${this.credentials.tenant}/${this.credentials.outlet}`;
+  }
+
+  private rememberDay(name: string): void {
+    const days = new Set<string>(JSON.parse(localStorage.getItem(this.daysKey) ?? '[]') as string[]);
+    days.add(name);
+    localStorage.setItem(this.daysKey, JSON.stringify([...days].slice(-14)));
+  }
+
+  /** A previous day's document stays connected until the server has stored all of it. */
+  private drain(doc: DocSync): void {
+    if (doc.getState().pending === 0 && doc.getState().stored) return void doc.destroy();
+    this.draining.set(doc.name, doc);
+    const unsubscribe = doc.subscribe(() => {
+      if (doc.getState().pending !== 0) return;
+      unsubscribe();
+      this.draining.delete(doc.name);
+      void doc.destroy();
+    });
+  }
+
+  /** After a restart: earlier days whose changes never reached a server are opened again. */
+  private resumeUnsentDays(): void {
+    const days = JSON.parse(localStorage.getItem(this.daysKey) ?? '[]') as string[];
+    for (const name of days) {
+      if (name === this.day?.name || this.draining.has(name)) continue;
+      if (!DocSync.mayHavePending(name)) continue;
+      const doc = this.openDoc(name);
+      void doc.open().then(() => this.drain(doc));
+    }
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([this.outlet.destroy(), this.day?.destroy(), ...[...this.draining.values()].map((d) => d.destroy())]);
+  }
+}
