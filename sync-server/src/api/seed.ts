@@ -7,7 +7,8 @@
  * not reset.
  */
 import * as Y from 'yjs';
-import { hashPin, outletDocName, readOutlet } from '@kiosk/shared';
+import { hashPin, outletDocName } from '@kiosk/shared';
+import { readOutletView as readOutlet } from './outlet-doc';
 import type { KioskDatabase } from '@kiosk/projector/db';
 import { hashPassword } from './passwords';
 

@@ -4,6 +4,7 @@
  */
 import type { KioskDatabase } from '@kiosk/projector/db';
 import { startTestRelay, TEST_SECRET, type TestRelay } from '../testing';
+import { hashPassword } from './passwords';
 import { createApi, type ApiDeps } from './index';
 
 export { TEST_SECRET };
@@ -58,3 +59,31 @@ export async function callApi<T = any>(
   if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
   return { status: res.status, body: parsed as T, headers: res.headers, text };
 }
+
+/**
+ * A tenant with outlet `main` (Asia/Jakarta, IDR), an owner `owner@{domain}` and a manager
+ * `manager@{domain}` (password `demo1234`), written straight into the tables.
+ */
+export async function seedTestTenant(store: KioskDatabase, tenant: string, domain: string): Promise<void> {
+  await store.db.insertInto('tenants').values({ tenant_id: tenant, name: tenant }).execute();
+  await store.db.insertInto('outlets').values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' }).execute();
+  for (const role of ['owner', 'manager'] as const) {
+    const id = `${tenant}-${role}`;
+    await store.db.insertInto('users').values({ id, tenant_id: tenant, email: `${role}@${domain}`, name: id, role, password_hash: await hashPassword('demo1234') }).execute();
+    if (role === 'manager') await store.db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: 'main' }).execute();
+  }
+}
+
+/** Full settings for a test outlet (PATCH /settings body). */
+export const TEST_SETTINGS = {
+  name: 'Test Café',
+  currency: 'IDR',
+  locale: 'id-ID',
+  timeZone: 'Asia/Jakarta',
+  businessDayStart: '04:00',
+  taxes: [{ id: 'pb1', name: 'PB1', rateBp: 1000, inclusive: false }],
+  serviceCharge: { rateBp: 500, taxable: true },
+  manualDiscountLimitBp: 1000,
+  kitchenWarnSeconds: 300,
+  kitchenLateSeconds: 600,
+};

@@ -6,7 +6,6 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import * as Y from 'yjs';
 import {
   categorySchema,
   itemSchema,
@@ -14,15 +13,8 @@ import {
   OUTLET,
   outletSettingsSchema,
   promotionSchema,
-  putCategory,
-  putItem,
-  putModifierGroup,
-  putPromotion,
-  readOutlet,
-  setItemAvailable,
-  writeSettings,
-  type OutletSnapshot,
 } from '@kiosk/shared';
+import { patchSettings, putEntry, readOutletView as readOutlet, type OutletMap, type OutletView as OutletSnapshot } from '../outlet-doc';
 import { outletOf, principalOf, type ApiContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
 import { editOutletDoc, readOutletDoc } from '../doc-edit';
@@ -40,10 +32,9 @@ type Kind = 'categories' | 'items' | 'modifierGroups' | 'promotions';
 
 interface KindSpec {
   path: string;
-  map: string;
   label: string;
   schema: z.ZodType;
-  put: (doc: Y.Doc, value: never) => void;
+  map: OutletMap;
   /** Cross-references checked against the current document; throws 400 naming the field. */
   check?: (value: never, snapshot: OutletSnapshot) => void;
   /** Refuses deleting something still in use (409). */
@@ -56,7 +47,6 @@ const KINDS: Record<Kind, KindSpec> = {
     map: OUTLET.categories,
     label: 'category',
     schema: categorySchema,
-    put: putCategory as (doc: Y.Doc, value: never) => void,
     inUse: (id, s) => s.items.find((i) => i.categoryId === id)?.name,
   },
   items: {
@@ -64,7 +54,6 @@ const KINDS: Record<Kind, KindSpec> = {
     map: OUTLET.items,
     label: 'item',
     schema: itemSchema,
-    put: putItem as (doc: Y.Doc, value: never) => void,
     check: (value: z.output<typeof itemSchema>, s) => {
       if (!s.categories.some((c) => c.id === value.categoryId)) throw badRequest(`categoryId: no category ${JSON.stringify(value.categoryId)} in this outlet`, 'categoryId');
       value.modifierGroupIds.forEach((g, i) => {
@@ -81,7 +70,6 @@ const KINDS: Record<Kind, KindSpec> = {
     map: OUTLET.modifierGroups,
     label: 'modifier group',
     schema: modifierGroupSchema,
-    put: putModifierGroup as (doc: Y.Doc, value: never) => void,
     inUse: (id, s) => s.items.find((i) => i.modifierGroupIds.includes(id))?.name,
   },
   promotions: {
@@ -89,7 +77,6 @@ const KINDS: Record<Kind, KindSpec> = {
     map: OUTLET.promotions,
     label: 'promotion',
     schema: promotionSchema,
-    put: putPromotion as (doc: Y.Doc, value: never) => void,
   },
 };
 
@@ -115,7 +102,7 @@ export function catalogRoutes(ctx: ApiContext): Router {
     if (Object.keys(patch).length === 0) throw badRequest('body: give at least one setting to change', 'body');
     if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) throw badRequest(`timeZone: ${JSON.stringify(patch.timeZone)} is not an IANA time zone`, 'timeZone');
     const before = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id)).settings;
-    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) => writeSettings(doc, patch));
+    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) => patchSettings(doc, patch));
     // The outlets row mirrors what reports need without reading the document.
     if (patch.name !== undefined || patch.timeZone !== undefined || patch.currency !== undefined) {
       await withTenant(ctx.store, p.tenant, (trx) =>
@@ -147,7 +134,7 @@ export function catalogRoutes(ctx: ApiContext): Router {
       const snapshot = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id));
       spec.check?.(value, snapshot);
       const before = (snapshot[kind] as Array<{ id: string }>).find((x) => x.id === id) ?? null;
-      await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.put`, details: { id, before, after: value } }, (doc) => spec.put(doc, value));
+      await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.put`, details: { id, before, after: value } }, (doc) => putEntry(doc, spec.map, value as { id: string }));
       res.status(before ? 200 : 201).json({ [singular(kind)]: value });
     });
 
@@ -176,7 +163,7 @@ export function catalogRoutes(ctx: ApiContext): Router {
     const item = snapshot.items.find((i) => i.id === id);
     if (!item) throw notFound(`item ${JSON.stringify(id)}`);
     await editOutletDoc(ctx, p, outlet.id, { action: 'catalog.items.availability', details: { id, name: item.name, before: item.available, after: available } }, (doc) =>
-      setItemAvailable(doc, id, available),
+      putEntry(doc, OUTLET.items, { ...item, available }),
     );
     res.json({ item: { ...item, available } });
   });

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { OUTLET, outletDocName, readOutlet, putDevice, type Device } from '@kiosk/shared';
+import { OUTLET, outletDocName, type Device } from '@kiosk/shared';
+import { putEntry, readOutletView as readOutlet } from '../outlet-doc';
 import { writeAudit } from '../audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../context';
 import { ApiError, notFound, rateLimited, unauthorized } from '../errors';
@@ -91,7 +92,7 @@ export function pairRoute(ctx: ApiContext): Router {
       }
     }
     const device: Device = { id: deviceId, name: body.name, kind: body.kind, code, stations } as Device;
-    await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putDevice(doc, device));
+    await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putEntry(doc, OUTLET.devices, device));
     res.status(201).json({ token: access.token, deviceId, tenant, outlet, code, kind: body.kind, name: body.name, stations });
   });
   return router;
@@ -149,7 +150,7 @@ export function deviceRoutes(ctx: ApiContext): Router {
     });
     if (!row.revoked_at) {
       const device = { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations } as Device;
-      await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putDevice(doc, device));
+      await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putEntry(doc, OUTLET.devices, device));
     }
     res.json({ device: { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations, revokedAt: row.revoked_at?.toISOString() ?? null } });
   });

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { currencySchema, writeSettings } from '@kiosk/shared';
+import { currencySchema } from '@kiosk/shared';
+import { patchSettings } from '../outlet-doc';
 import { writeAudit } from '../audit';
 import { actorId, principalOf, type ApiContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
@@ -57,7 +58,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
       await trx.insertInto('outlets').values({ tenant_id: p.tenant, id: body.id, name: body.name, time_zone: body.timeZone, currency: body.currency }).execute();
     });
     await editOutletDoc(ctx, p, body.id, { action: 'outlet.create', details: { id: body.id, name: body.name } }, (doc) =>
-      writeSettings(doc, {
+      patchSettings(doc, {
         name: body.name,
         currency: body.currency,
         locale: body.locale,

@@ -6,7 +6,6 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { businessDayOf, readOutlet } from '@kiosk/shared';
 import {
   auditTrail,
   cashDrawer,
@@ -23,6 +22,7 @@ import { writeAudit } from '../audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
 import { readOutletDoc } from '../doc-edit';
+import { outletBusinessDay, readOutletView as readOutlet } from '../outlet-doc';
 import { withTenant } from '../tenant';
 import { parseInput } from '../validate';
 
@@ -72,7 +72,7 @@ export function reportRoutes(ctx: ApiContext): Router {
   async function today(tenant: string, outlet: string): Promise<string> {
     const settings = readOutlet(await readOutletDoc(ctx, tenant, outlet)).settings;
     if (!settings) throw badRequest('day: the outlet has no settings yet, give ?day=YYYY-MM-DD', 'day');
-    return businessDayOf(ctx.now(), settings);
+    return outletBusinessDay(ctx.now(), settings);
   }
 
   router.get('/reports/:report', async (req, res) => {

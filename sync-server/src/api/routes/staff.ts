@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { hashPin, OUTLET, putStaff, verifyPin } from '@kiosk/shared';
+import { hashPin, OUTLET, verifyPin } from '@kiosk/shared';
+import { putEntry } from '../outlet-doc';
 import { actorId, outletOf, principalOf, type ApiContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { editOutletDoc } from '../doc-edit';
@@ -62,7 +63,7 @@ export function staffRoutes(ctx: ApiContext): Router {
       await trx.insertInto('staff').values({ tenant_id: p.tenant, outlet_id: outlet.id, id, name: body.name, role: body.role, pin_hash: pinHash }).execute();
     });
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.create', details: { id, name: body.name, role: body.role } }, (doc) =>
-      putStaff(doc, { id, name: body.name, role: body.role, pinHash } as Parameters<typeof putStaff>[1]),
+      putEntry(doc, OUTLET.staff, { id, name: body.name, role: body.role, pinHash }),
     );
     res.status(201).json({ staff: { id, name: body.name, role: body.role } });
   });
@@ -90,7 +91,7 @@ export function staffRoutes(ctx: ApiContext): Router {
       p,
       outlet.id,
       { action: 'staff.update', details: { id: staffId, name: body.name, role: body.role, pinChanged: body.pin !== undefined } },
-      (doc) => putStaff(doc, { id: row.id, name: row.name, role: row.role, pinHash: row.pin_hash } as Parameters<typeof putStaff>[1]),
+      (doc) => putEntry(doc, OUTLET.staff, { id: row.id, name: row.name, role: row.role, pinHash: row.pin_hash }),
     );
     res.json({ staff: { id: row.id, name: row.name, role: row.role } });
   });
