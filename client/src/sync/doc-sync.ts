@@ -37,6 +37,8 @@ export interface DocSyncOptions {
   token: string;
   now?: () => number;
   storage?: Storage;
+  /** Node tests pass `ws`; browsers use the global WebSocket. */
+  WebSocketPolyfill?: typeof WebSocket;
 }
 
 const SYNC_MESSAGE = 0;
@@ -53,12 +55,8 @@ export class DocSync {
   private readonly now: () => number;
   private readonly ownClients: Set<number>;
   private destroyed = false;
-  private readonly onOnline = () => this.provider?.connect();
-  private readonly onOffline = () => {
-    // The browser knows the network is gone before the socket times out (30 s in y-websocket).
-    this.provider?.disconnect();
-    this.setState({ link: 'offline' });
-  };
+  private readonly onOnline = () => this.setNetwork(true);
+  private readonly onOffline = () => this.setNetwork(false);
 
   constructor(private readonly options: DocSyncOptions) {
     this.name = options.name;
@@ -100,6 +98,7 @@ export class DocSync {
       // Other tabs' sync step 1 would be mistaken for the server's stored state.
       disableBc: true,
       maxBackoffTime: 2000,
+      ...(this.options.WebSocketPolyfill ? { WebSocketPolyfill: this.options.WebSocketPolyfill } : {}),
     });
     const original = provider.messageHandlers[SYNC_MESSAGE];
     provider.messageHandlers[SYNC_MESSAGE] = (encoder, decoder, p, emitSynced, messageType) => {
@@ -121,8 +120,23 @@ export class DocSync {
       if (event && closeAction(event.code) !== 'retry') this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim() });
     });
     this.provider = provider;
-    window.addEventListener('online', this.onOnline);
-    window.addEventListener('offline', this.onOffline);
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline);
+      window.addEventListener('offline', this.onOffline);
+    }
+  }
+
+  /**
+   * The browser's online/offline events: it knows the network is gone long before the socket
+   * times out (30 s in y-websocket), and reconnecting at once on `online` skips the backoff.
+   */
+  setNetwork(online: boolean): void {
+    if (online) {
+      this.provider?.connect();
+    } else {
+      this.provider?.disconnect();
+      this.setState({ link: this.state.link === 'refused' ? 'refused' : 'offline' });
+    }
   }
 
   private onStoredStateVector(sv: StateVector): void {
@@ -181,8 +195,10 @@ export class DocSync {
 
   async destroy(): Promise<void> {
     this.destroyed = true;
-    window.removeEventListener('online', this.onOnline);
-    window.removeEventListener('offline', this.onOffline);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onOnline);
+      window.removeEventListener('offline', this.onOffline);
+    }
     this.provider?.destroy();
     await this.idb.destroy();
     this.doc.destroy();
