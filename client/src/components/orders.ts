@@ -34,8 +34,9 @@ export function matchesOrderQuery(order: Pick<OrderState, 'number' | 'provisiona
   const asNumber = /^#?(\d+)$/.exec(q);
   if (asNumber && order.number === Number(asNumber[1])) return true;
   const ref = order.provisionalRef.toUpperCase();
-  if (ref.includes(q)) return true;
-  const refMatch = /^([A-Z0-9]+)-?0*(\d+)$/.exec(q);
+  // A bare number means the daily number; a reference fragment needs its device letter.
+  if (/[A-Z]/.test(q) && ref.includes(q)) return true;
+  const refMatch = /^([A-Z0-9]+?)-?0*(\d+)$/.exec(q);
   const own = /^([A-Z0-9]+)-0*(\d+)$/.exec(ref);
   return !!refMatch && !!own && refMatch[1] === own[1] && refMatch[2] === own[2];
 }
