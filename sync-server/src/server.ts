@@ -35,7 +35,7 @@ export interface SyncServerOptions {
   instanceId?: string;
   mountApi?: (app: express.Express, relay: Relay) => void;
   limits?: Partial<RelayLimits>;
-  /** Group commit delay in ms (default 2). */
+  /** Group commit window in ms (default 50 on PGlite, 10 on PostgreSQL; see RelayOptions). */
   flushDelayMs?: number;
   maxBatch?: number;
   /** Unload idle documents after this many ms (default 30 000). */

@@ -91,7 +91,12 @@ export interface RelayOptions {
   instanceId: string;
   metrics: RelayMetrics;
   limits?: Partial<RelayLimits>;
-  /** Group commit: wait this long to collect a batch (default 2 ms). */
+  /**
+   * Group commit: wait this long after the first queued update to collect a batch. Default
+   * 50 ms on PGlite (it runs on our event loop and costs ~3 ms per transaction whatever its
+   * size, so fewer, larger transactions keep fan-out latency flat) and 10 ms on PostgreSQL.
+   * A crash loses at most this window from the server, never from the devices.
+   */
   flushDelayMs?: number;
   /** Group commit: at most this many updates per transaction (default 500). */
   maxBatch?: number;
@@ -213,7 +218,7 @@ export class RelayCore implements Relay {
     };
     this.revocations = new RevocationCache(this.store, options.revocationCacheMs ?? 5_000, this.now);
     this.queue = new PersistQueue<CutContext>({
-      flushDelayMs: options.flushDelayMs ?? 2,
+      flushDelayMs: options.flushDelayMs ?? (options.store.kind === 'pglite' ? 50 : 10),
       maxBatch: options.maxBatch ?? 500,
       write: (batch) => writeBatch(this.store, batch.updates, batch.claims),
       onCut: (batch) => this.onCut(batch),
