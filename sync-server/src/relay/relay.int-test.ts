@@ -203,6 +203,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     await appendUpdates(store.db, [{ docName: doc, update: Y.encodeStateAsUpdate(projectorDoc, sv), deviceId: 'projector', origin: 'projector' }]);
     await eventually(() => expect(client.doc.getMap('orders').get('numbered')).toBe(42), { intervalMs: 2 });
     const ms = performance.now() - started;
+    if (process.env.PRINT_FIGURES) console.info(`tail latency on ${target.name}: ${ms.toFixed(1)} ms (append → client)`);
     expect(ms).toBeLessThan(1_000);
     // tailed rows are not written again
     await relay.server.relay.flush();
