@@ -6,6 +6,11 @@ import { sql, type Kysely } from 'kysely';
 // holds tenant data has `tenant_id` (row-level security is added by migration 390). Money is
 // bigint minor units. Child rows are keyed by (tenant_id, order_id, …) and rewritten with their
 // order, so replaying the log leaves the same rows (idempotent projection).
+//
+// Indexes are few on purpose: every index costs on each projected row (the projector writes
+// thousands per second under load). Reports find a day's orders through orders_outlet_day and
+// reach child rows through their primary keys (tenant_id, order_id, …); lines and payments also
+// have a day index for item and tender reports.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('orders')
@@ -51,7 +56,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('orders_pk', ['tenant_id', 'id'])
     .execute();
   await db.schema.createIndex('orders_outlet_day').on('orders').columns(['tenant_id', 'outlet_id', 'business_day', 'number']).execute();
-  await db.schema.createIndex('orders_outlet_created').on('orders').columns(['tenant_id', 'outlet_id', 'created_at']).execute();
   await sql`create index orders_flagged on orders (tenant_id, outlet_id, business_day) where flagged`.execute(db);
 
   await db.schema
@@ -77,7 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('note', 'text')
     .addPrimaryKeyConstraint('order_lines_pk', ['tenant_id', 'order_id', 'line_id'])
     .execute();
-  await db.schema.createIndex('order_lines_outlet_day').on('order_lines').columns(['tenant_id', 'outlet_id', 'business_day', 'item_id']).execute();
+  await db.schema.createIndex('order_lines_outlet_day').on('order_lines').columns(['tenant_id', 'outlet_id', 'business_day']).execute();
 
   await db.schema
     .createTable('order_line_modifiers')
@@ -93,7 +97,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('price_delta', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('order_line_modifiers_pk', ['tenant_id', 'order_id', 'line_id', 'position'])
     .execute();
-  await db.schema.createIndex('order_line_modifiers_outlet_day').on('order_line_modifiers').columns(['tenant_id', 'outlet_id', 'business_day']).execute();
 
   await db.schema
     .createTable('payments')
@@ -111,7 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('payments_pk', ['tenant_id', 'order_id', 'id'])
     .execute();
-  await db.schema.createIndex('payments_outlet_day').on('payments').columns(['tenant_id', 'outlet_id', 'business_day', 'method']).execute();
+  await db.schema.createIndex('payments_outlet_day').on('payments').columns(['tenant_id', 'outlet_id', 'business_day']).execute();
 
   await db.schema
     .createTable('kitchen_events')
@@ -130,7 +133,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('kitchen_events_pk', ['tenant_id', 'order_id', 'id'])
     .execute();
-  await db.schema.createIndex('kitchen_events_outlet_day').on('kitchen_events').columns(['tenant_id', 'outlet_id', 'business_day']).execute();
 
   await db.schema
     .createTable('voids_refunds')
@@ -153,7 +155,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('voids_refunds_pk', ['tenant_id', 'order_id', 'id'])
     .execute();
-  await db.schema.createIndex('voids_refunds_outlet_day').on('voids_refunds').columns(['tenant_id', 'outlet_id', 'business_day']).execute();
 
   // Gapless daily numbers: the counter row is locked by `update … returning` in the transaction
   // that inserts the orders, so numbers commit with their rows or not at all.

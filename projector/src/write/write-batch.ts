@@ -13,8 +13,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { appendUpdatesInTransaction, type NewUpdate } from '../db/update-log';
 import { assignNumbers, groupForNumbering } from '../numbering/assign';
-import { CHILD_TABLES, type OrderRow, type OrderRows } from '../project/rows';
-import { insertRows, jsonTextArray } from './json-rows';
+import { CHILD_TABLES, type ChildTable, type OrderRow, type OrderRows } from '../project/rows';
+import { insertRows, jsonTextArray, toJson } from './json-rows';
 
 export interface ErrorRow {
   tenant_id: string;
@@ -25,8 +25,28 @@ export interface ErrorRow {
   error: string;
 }
 
+/**
+ * A batch's rows serialised ahead of its transaction (`prepareBatch`), so the JSON work of the
+ * next batch overlaps the database work of the current one and the transaction stays short.
+ */
+export interface PreparedBatch {
+  orders: OrderRows[];
+  /** Table → JSON array of its rows. */
+  json: Record<'orders' | ChildTable, string>;
+  /** Each order row's number as serialised (numbers assigned later travel separately). */
+  serialisedNumbers: Map<OrderRow, number | null>;
+}
+
+export function prepareBatch(orders: OrderRows[]): PreparedBatch {
+  const json = { orders: toJson(orders.map((o) => o.order)) } as PreparedBatch['json'];
+  for (const { table, key } of CHILD_TABLES) json[table] = toJson(orders.flatMap((o) => o[key] as object[]));
+  return { orders, json, serialisedNumbers: new Map(orders.map((o) => [o.order, o.order.number])) };
+}
+
 export interface BatchInput {
   orders: OrderRows[];
+  /** `prepareBatch(orders)` done earlier; computed here when absent. */
+  prepared?: PreparedBatch;
   errors: ErrorRow[];
   /** Saved in the same commit; null = rows only (an earlier part of a large batch). */
   cursor: { name: string; lastId: number } | null;
@@ -84,6 +104,36 @@ function groupByTenant<T>(items: readonly T[], tenantOf: (t: T) => string): Map<
   return map;
 }
 
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Every row of the batch in ONE statement (data-modifying CTEs): one round trip, and the
+ * database parses the JSON and inserts while the projector prepares the next batch. Child rows
+ * are inserted only for orders the upsert actually wrote (`o`).
+ */
+function insertAll(prepared: PreparedBatch, numbersJson: string, excluded: string[]) {
+  const orderSelect = ORDER_COLUMNS.map((c) => (c === 'number' ? 'coalesce(n.number, r.number)' : `r.${ident(c)}`)).join(', ');
+  const updates = [...ORDER_UPDATE.map((c) => `${ident(c)} = excluded.${ident(c)}`), 'number = coalesce(excluded.number, orders.number)', 'projected_at = now()'].join(', ');
+  const parts = [
+    sql`o as (insert into orders (${sql.raw(ORDER_COLUMNS.map(ident).join(', '))})
+      select ${sql.raw(orderSelect)} from json_populate_recordset(null::orders, ${prepared.json.orders}::json) r
+      left join json_to_recordset(${numbersJson}::json) as n(tenant_id text, id text, number integer) on n.tenant_id = r.tenant_id and n.id = r.id
+      where (r.doc_name || '#' || r.id) not in ${jsonTextArray(excluded)}
+      on conflict (tenant_id, id) do update set ${sql.raw(updates)} where orders.doc_name = excluded.doc_name
+      returning tenant_id, id)`,
+  ];
+  CHILD_TABLES.forEach(({ table }, i) => {
+    if (prepared.json[table] === '[]') return;
+    const cols = sql.raw(CHILD_COLUMNS[table].map(ident).join(', '));
+    const rcols = sql.raw(CHILD_COLUMNS[table].map((c) => `r.${ident(c)}`).join(', '));
+    parts.push(sql`${sql.raw(`c${i}`)} as (insert into ${sql.table(table)} (${cols})
+      select ${rcols} from json_populate_recordset(null::${sql.raw(table)}, ${prepared.json[table]}::json) r
+      where (r.tenant_id, r.order_id) in (select tenant_id, id from o)
+      on conflict (${sql.raw(CHILD_KEYS[table].map(ident).join(', '))}) do nothing returning 1)`);
+  });
+  return sql`with ${sql.join(parts)} select count(*)::int as orders from o`;
+}
+
 /** Writes one batch in one transaction (see the module comment). */
 export async function writeBatch(db: Kysely<Database>, input: BatchInput): Promise<BatchResult> {
   return db.transaction().execute(async (trx) => {
@@ -130,26 +180,23 @@ export async function writeBatch(db: Kysely<Database>, input: BatchInput): Promi
     const rows = kept.map((o) => o.order);
     const assigned = input.assignNumbers ? await assignNumbers(trx, rows, groupForNumbering(rows)) : [];
 
-    if (rows.length > 0) {
-      await insertRows('orders', ORDER_COLUMNS, rows, {
-        keys: ['tenant_id', 'id'],
-        update: ORDER_UPDATE,
-        extraSet: 'number = coalesce(excluded.number, orders.number), projected_at = now()',
-        where: 'orders.doc_name = excluded.doc_name',
-      }).execute(trx);
-    }
-
     const replaced = kept.filter((o) => existing.has(`${o.order.tenant_id}\u0000${o.order.id}`));
     for (const [tenant, list] of groupByTenant(replaced, (o) => o.order.tenant_id)) {
-      const ids = list.map((o) => o.order.id);
-      for (const { table } of CHILD_TABLES) {
-        await sql`delete from ${sql.table(table)} where tenant_id = ${tenant} and order_id in ${jsonTextArray(ids)}`.execute(trx);
-      }
+      const ids = jsonTextArray(list.map((o) => o.order.id));
+      // Separate from the inserts: one statement cannot delete and re-insert the same key.
+      await sql`with ${sql.join(
+        CHILD_TABLES.map(({ table }, i) => sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(table)} where tenant_id = ${tenant} and order_id in ${ids} returning 1)`),
+      )} select 1`.execute(trx);
     }
-    for (const { table, key } of CHILD_TABLES) {
-      const children = kept.flatMap((o) => o[key] as object[]);
-      if (children.length === 0) continue;
-      await insertRows(table, CHILD_COLUMNS[table], children, { keys: CHILD_KEYS[table], update: 'nothing' }).execute(trx);
+
+    if (rows.length > 0) {
+      const prepared = input.prepared ?? prepareBatch(input.orders);
+      const numbers = rows
+        .filter((r) => r.number !== null && r.number !== prepared.serialisedNumbers.get(r))
+        .map((r) => ({ tenant_id: r.tenant_id, id: r.id, number: r.number }));
+      const keptSet = new Set(kept);
+      const excluded = input.orders.filter((o) => !keptSet.has(o)).map((o) => `${o.order.doc_name}#${o.order.id}`);
+      await insertAll(prepared, JSON.stringify(numbers), excluded).execute(trx);
     }
 
     if (errors.length > 0) {
