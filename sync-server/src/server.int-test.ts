@@ -2,9 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sql } from 'kysely';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
+import type { RelayCore } from './relay/relay';
 import { startTestRelay, type TestRelay } from './testing';
 
 describe('sync server', () => {
@@ -108,6 +110,35 @@ describe('graceful shutdown', () => {
       expect(stored.getMap('orders').get('last-order')).toBe(1);
       // no new connections
       await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe('database outage', () => {
+  test('a failed write keeps the updates, keeps the document loaded, and retries until stored', async () => {
+    const relay = await startTestRelay({ flushDelayMs: 5, unloadAfterMs: 50 });
+    try {
+      const doc = 'demo/main/2026-08-04';
+      const c = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-outage' }));
+      await c.synced();
+      await sql`alter table update_log rename to update_log_away`.execute(relay.store.db);
+      c.doc.getMap('orders').set('during-outage', 1);
+      await eventually(async () => expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/kiosk_relay_persist_failures_total [1-9]/));
+      c.destroy();
+      // idle, but it holds an unwritten update: it must stay loaded through several retries
+      // (the third failed retry comes well after the 50 ms unload grace period)
+      await eventually(async () => expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/kiosk_relay_persist_failures_total ([3-9]|\d\d)/));
+      expect((relay.server.relay as RelayCore).isLoaded(doc)).toBe(true);
+      await sql`alter table update_log_away rename to update_log`.execute(relay.store.db);
+      await eventually(async () => {
+        const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
+        const stored = new Y.Doc();
+        for (const r of rows) Y.applyUpdate(stored, r.update);
+        expect(stored.getMap('orders').get('during-outage')).toBe(1);
+      }, { timeoutMs: 15_000 });
+      await eventually(() => expect((relay.server.relay as RelayCore).isLoaded(doc)).toBe(false));
     } finally {
       await relay.close();
     }

@@ -210,6 +210,31 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     expect((await logRows(store, doc)).map((r) => r.origin)).toEqual(['projector']);
   });
 
+  test('two relay instances on one database converge through the log tail', async () => {
+    const second = await startTestRelay({ store, instanceId: 'relay:second' });
+    try {
+      const doc = 'demo/main/2026-11-09';
+      const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-one' }));
+      const b = second.client(doc, await second.tokenFor('terminal', { deviceId: 'T-two' }));
+      await Promise.all([a.synced(), b.synced()]);
+      a.doc.getMap('orders').set('via-one', 1);
+      b.doc.getMap('orders').set('via-two', 2);
+      await eventually(() => {
+        expect(a.doc.getMap('orders').toJSON()).toEqual({ 'via-one': 1, 'via-two': 2 });
+        expect(b.doc.getMap('orders').toJSON()).toEqual({ 'via-one': 1, 'via-two': 2 });
+      });
+      // each row written once, by the instance that received it
+      await Promise.all([relay.server.relay.flush(), second.server.relay.flush()]);
+      const rows = await logRows(store, doc);
+      expect(rows.map((r) => [r.device_id, r.origin]).sort()).toEqual([
+        ['T-one', relay.server.relay.instanceId],
+        ['T-two', 'relay:second'],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
   test('a document unloads after the idle grace period and reloads intact', async () => {
     const doc = 'demo/main/2026-11-06';
     const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-unload' }));
