@@ -51,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('outlet_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('cashier', 'manager', 'kitchen')`))
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('cashier', 'manager', 'owner', 'kitchen')`))
     // Same hash as in the outlet document (shared hashPin), so terminals verify offline.
     .addColumn('pin_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -24,7 +24,7 @@ export const DEMO_USERS = [
   { key: 'manager', name: 'Demo Manager', role: 'manager', password: 'demo1234' },
 ] as const;
 
-type StaffRole = 'cashier' | 'manager' | 'kitchen';
+type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
 
 /** The outlet document as stored in the update log (snapshot + later rows), or null. */
 async function storedOutletDoc(store: KioskDatabase, docName: string): Promise<Y.Doc | null> {

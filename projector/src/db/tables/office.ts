@@ -12,7 +12,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T> = ColumnType<T, string, string>;
 
 export type UserRole = 'owner' | 'manager';
-export type StaffRole = 'cashier' | 'manager' | 'kitchen';
+export type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
 export type DeviceKind = 'terminal' | 'kitchen';
 export type CashDrawerKind = 'float' | 'cash_in' | 'cash_out' | 'count';
 

@@ -142,7 +142,8 @@ export function authRoutes(ctx: ApiContext): Router {
       throw unauthorized('wrong PIN');
     }
     ctx.limits.pin.succeed(key);
-    const role = staff.role === 'manager' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
+    // Staff tokens never carry the owner role: an owner on a terminal acts as a manager there.
+    const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
     const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });
     await withTenant(ctx.store, p.tenant, (trx) =>
       writeAudit(trx, { tenant: p.tenant, outlet: p.outlet, actor: `staff:${staff.id}`, action: 'auth.pin_sign_in', details: { staff: staff.name, device: p.deviceId } }),

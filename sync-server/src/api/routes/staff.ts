@@ -15,7 +15,7 @@ import { withTenant, type TenantTransaction } from '../tenant';
 import { parseInput } from '../validate';
 
 const pin = z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits');
-const role = z.enum(['cashier', 'manager', 'kitchen']);
+const role = z.enum(['cashier', 'manager', 'owner', 'kitchen']);
 const name = z.string().trim().min(1, 'is required').max(60);
 const createBody = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -').optional(), name, role, pin });
 const patchBody = z
@@ -25,7 +25,7 @@ const patchBody = z
 export interface StaffView {
   id: string;
   name: string;
-  role: 'cashier' | 'manager' | 'kitchen';
+  role: 'cashier' | 'manager' | 'owner' | 'kitchen';
   createdAt: string;
 }
 
