@@ -1,1 +1,2 @@
 export { eventually } from './eventually';
+export { SyncHarness, seededRandom, type Replica } from './sync-harness';
