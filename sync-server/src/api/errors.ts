@@ -68,6 +68,14 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
       res.status(error.status).json(error.toBody());
       return;
     }
+    // Shared document accessors refuse a value with InvalidValue naming the field
+    // ("item.price"); the part after the value's kind is the request's field.
+    if (error instanceof Error && error.name === 'InvalidValue' && typeof (error as { field?: unknown }).field === 'string') {
+      const path = String((error as unknown as { field: string }).field).split('.');
+      const field = path.length > 1 ? path.slice(1).join('.') : path[0];
+      res.status(400).json(badRequest(error.message, field).toBody());
+      return;
+    }
     // express.json() reports malformed JSON as a SyntaxError with status 400.
     const status = (error as { status?: number; type?: string }).status;
     if (status === 400 || (error as { type?: string }).type === 'entity.parse.failed') {

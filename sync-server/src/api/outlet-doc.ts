@@ -1,86 +1,62 @@
 /**
- * The API's reads and writes of the outlet document, on the layout of
- * `shared/src/doc/layout.ts` (one Y.Map per kind, plain values keyed by id; settings key by
- * key). Values are validated with the shared zod schemas on the way in (routes) and out
- * (here: an entry that does not parse is skipped rather than trusted).
+ * The API's reads and writes of the outlet document, through the shared accessors
+ * (`shared/src/doc/outlet-doc.ts`): every write is validated there again, and a value the
+ * shared schema refuses surfaces as `InvalidValue` (mapped to 400 by the error handler).
  */
 import type * as Y from 'yjs';
-import { z } from 'zod';
 import {
-  categorySchema,
-  deviceSchema,
-  itemSchema,
-  modifierGroupSchema,
+  businessDayOf,
   OUTLET,
-  outletSettingsSchema,
-  promotionSchema,
-  type Category,
-  type Device,
-  type Item,
-  type ModifierGroup,
+  putCategory,
+  putDevice,
+  putItem,
+  putModifierGroup,
+  putPromotion,
+  putStaff,
+  readOutlet,
+  removeCatalogEntry,
+  writeSettings,
+  type CatalogKind,
   type OutletSettings,
-  type Promotion,
+  type OutletSnapshot,
 } from '@kiosk/shared';
 
-export const staffEntrySchema = z.object({ id: z.string().min(1), name: z.string().min(1), role: z.string().min(1), pinHash: z.string().min(1) });
-export type StaffEntry = z.infer<typeof staffEntrySchema>;
-
-export interface OutletView {
-  settings: OutletSettings | null;
-  categories: Category[];
-  items: Item[];
-  modifierGroups: ModifierGroup[];
-  promotions: Promotion[];
-  devices: Device[];
-  staff: StaffEntry[];
-}
-
-function entries<S extends z.ZodType>(doc: Y.Doc, map: string, schema: S): Array<z.output<S>> {
-  const out: Array<z.output<S>> = [];
-  doc.getMap(map).forEach((value) => {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
-  });
-  return out.sort((a, b) => String((a as { id: string }).id).localeCompare(String((b as { id: string }).id)));
-}
+export type OutletView = OutletSnapshot;
+export type OutletMap = (typeof OUTLET)[CatalogKind];
 
 export function readOutletView(doc: Y.Doc): OutletView {
-  const raw = doc.getMap(OUTLET.settings).toJSON();
-  const settings = Object.keys(raw).length ? outletSettingsSchema.safeParse(raw) : null;
-  return {
-    settings: settings?.success ? settings.data : null,
-    categories: entries(doc, OUTLET.categories, categorySchema),
-    items: entries(doc, OUTLET.items, itemSchema),
-    modifierGroups: entries(doc, OUTLET.modifierGroups, modifierGroupSchema),
-    promotions: entries(doc, OUTLET.promotions, promotionSchema),
-    devices: entries(doc, OUTLET.devices, deviceSchema),
-    staff: entries(doc, OUTLET.staff, staffEntrySchema),
-  };
+  return readOutlet(doc);
 }
 
-/** Sets the given settings keys (each key is last-writer-wins on its own). */
+/** Merges the given settings keys; the merged settings must be complete and valid. */
 export function patchSettings(doc: Y.Doc, patch: Partial<OutletSettings>): void {
-  const map = doc.getMap(OUTLET.settings);
-  doc.transact(() => {
-    for (const [key, value] of Object.entries(patch)) if (value !== undefined) map.set(key, value);
-  });
+  writeSettings(doc, patch);
 }
 
-export type OutletMap = (typeof OUTLET)[Exclude<keyof typeof OUTLET, 'settings'>];
+const PUT: Record<CatalogKind, (doc: Y.Doc, value: never) => unknown> = {
+  categories: putCategory,
+  items: putItem,
+  modifierGroups: putModifierGroup,
+  promotions: putPromotion,
+  devices: putDevice,
+  staff: putStaff,
+};
+
+function kindOf(map: OutletMap): CatalogKind {
+  const kind = (Object.keys(OUTLET) as Array<keyof typeof OUTLET>).find((k) => OUTLET[k] === map);
+  if (!kind || kind === 'settings') throw new Error(`not a catalog map: ${map}`);
+  return kind;
+}
 
 export function putEntry<T extends { id: string }>(doc: Y.Doc, map: OutletMap, value: T): void {
-  doc.getMap(map).set(value.id, value);
+  PUT[kindOf(map)](doc, value as never);
 }
 
 export function removeEntry(doc: Y.Doc, map: OutletMap, id: string): void {
-  doc.getMap(map).delete(id);
+  removeCatalogEntry(doc, kindOf(map), id);
 }
 
-/** Business day of an instant at an outlet: the local date, counted from the day start (e.g. 04:00). */
-export function outletBusinessDay(instantMs: number, settings: Pick<OutletSettings, 'timeZone' | 'businessDayStart'>): string {
-  const [h, m] = settings.businessDayStart.split(':').map(Number);
-  const shifted = instantMs - (h * 60 + m) * 60_000;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(shifted);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+/** Business day of an instant at an outlet (its time zone and day start). */
+export function outletBusinessDay(instantMs: number, settings: OutletSettings): string {
+  return businessDayOf(instantMs, settings);
 }

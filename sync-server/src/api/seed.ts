@@ -6,6 +6,7 @@
  * rows are left as they are, so a second run changes nothing and a changed password is
  * not reset.
  */
+import { randomInt } from 'node:crypto';
 import * as Y from 'yjs';
 import { hashPin, outletDocName } from '@kiosk/shared';
 import { readOutletView as readOutlet } from './outlet-doc';
@@ -69,7 +70,15 @@ export async function seedOfficeDemo(
     if (u.role === 'manager') await db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: outlet }).execute();
   }
   const staff: Array<{ id: string; name: string; role: StaffRole; pinHash: string }> = snapshot?.staff.length
-    ? snapshot.staff.map((s) => ({ id: s.id, name: s.name, role: s.role as StaffRole, pinHash: s.pinHash }))
+    ? await Promise.all(
+        snapshot.staff.map(async (s) => ({
+          id: s.id,
+          name: s.name,
+          role: s.role as StaffRole,
+          // A document entry without a hash gets the demo PIN's, or an unknown random one (set it in the back-office).
+          pinHash: s.pinHash ?? (await hashPin(DEMO_STAFF.find((d) => d.id === s.id)?.pin ?? String(randomInt(0, 1_000_000)).padStart(6, '0'))),
+        })),
+      )
     : await Promise.all(DEMO_STAFF.map(async (s) => ({ id: s.id, name: s.name, role: s.role, pinHash: await hashPin(s.pin) })));
   for (const s of staff) {
     const exists = await db.selectFrom('staff').select('id').where('tenant_id', '=', tenant).where('outlet_id', '=', outlet).where('id', '=', s.id).executeTakeFirst();

@@ -14,7 +14,7 @@ import {
   outletSettingsSchema,
   promotionSchema,
 } from '@kiosk/shared';
-import { patchSettings, putEntry, readOutletView as readOutlet, type OutletMap, type OutletView as OutletSnapshot } from '../outlet-doc';
+import { patchSettings, putEntry, readOutletView as readOutlet, removeEntry, type OutletMap, type OutletView as OutletSnapshot } from '../outlet-doc';
 import { outletOf, principalOf, type ApiContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
 import { editOutletDoc, readOutletDoc } from '../doc-edit';
@@ -148,7 +148,7 @@ export function catalogRoutes(ctx: ApiContext): Router {
       const user = spec.inUse?.(id, snapshot);
       if (user) throw conflict(`${spec.label} ${JSON.stringify(id)} is still used by ${JSON.stringify(user)}`, 'id');
       await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.delete`, details: { id, before } }, (doc) => {
-        doc.getMap(spec.map).delete(id);
+        removeEntry(doc, spec.map, id);
       });
       res.status(204).end();
     });

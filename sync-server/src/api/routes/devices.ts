@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { OUTLET, outletDocName, type Device } from '@kiosk/shared';
-import { putEntry, readOutletView as readOutlet } from '../outlet-doc';
+import { putEntry, readOutletView as readOutlet, removeEntry } from '../outlet-doc';
 import { writeAudit } from '../audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../context';
 import { ApiError, notFound, rateLimited, unauthorized } from '../errors';
@@ -175,7 +175,7 @@ export function deviceRoutes(ctx: ApiContext): Router {
     if (row.token_jti) await revokeJti(ctx.store.db, row.token_jti);
     const closed = ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
-      doc.getMap(OUTLET.devices).delete(deviceId);
+      removeEntry(doc, OUTLET.devices, deviceId);
     });
     res.json({ device: { id: row.id, name: row.name, code: row.code, revokedAt: row.revoked_at?.toISOString() ?? null }, disconnected: closed });
   });

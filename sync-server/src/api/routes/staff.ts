@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { hashPin, OUTLET, verifyPin } from '@kiosk/shared';
-import { putEntry } from '../outlet-doc';
+import { putEntry, removeEntry } from '../outlet-doc';
 import { actorId, outletOf, principalOf, type ApiContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { editOutletDoc } from '../doc-edit';
@@ -112,7 +112,7 @@ export function staffRoutes(ctx: ApiContext): Router {
     );
     if (!removed) throw notFound(`staff member ${JSON.stringify(staffId)}`);
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.remove', details: { id: staffId, name: removed.name, removedBy: actorId(p) } }, (doc) => {
-      doc.getMap(OUTLET.staff).delete(staffId);
+      removeEntry(doc, OUTLET.staff, staffId);
     });
     res.status(204).end();
   });
