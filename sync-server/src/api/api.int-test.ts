@@ -173,11 +173,29 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(priceChange).toMatchObject({ actor: `user:${managerId}`, details: { after: { price: 48000 } } });
       expect(audit.body.entries.some((e: { action: string }) => e.action === 'catalog.items.availability')).toBe(true);
 
+      // Lists of each kind.
+      for (const [path, key, id] of [
+        ['categories', 'categories', 'specials'],
+        ['items', 'items', 'nasi-special'],
+        ['modifier-groups', 'modifierGroups', 'spice'],
+        ['promotions', 'promotions', 'happy'],
+      ] as const) {
+        const list = await api.call('GET', `/api/outlets/main/${path}`, { token: manager });
+        expect(list.status, path).toBe(200);
+        expect(list.body[key].map((x: { id: string }) => x.id), path).toContain(id);
+      }
+      // A modifier group in use cannot go; a promotion can.
+      expect((await api.call('DELETE', '/api/outlets/main/modifier-groups/spice', { token: manager })).status).toBe(409);
+      expect((await api.call('DELETE', '/api/outlets/main/promotions/happy', { token: manager })).status).toBe(204);
+      expect((await outletDoc()).promotions.some((x) => x.id === 'happy')).toBe(false);
+      expect((await api.call('DELETE', '/api/outlets/main/promotions/happy', { token: manager })).status).toBe(404);
+
       const inUse = await api.call('DELETE', '/api/outlets/main/categories/specials', { token: manager });
       expect(inUse.status).toBe(409);
       expect((await api.call('DELETE', '/api/outlets/main/items/nasi-special', { token: manager })).status).toBe(204);
       expect((await api.call('DELETE', '/api/outlets/main/categories/specials', { token: manager })).status).toBe(204);
       expect((await api.call('DELETE', '/api/outlets/main/items/nasi-special', { token: manager })).status).toBe(404);
+      expect((await api.call('DELETE', '/api/outlets/main/modifier-groups/spice', { token: manager })).status).toBe(204);
     });
 
     test('invalid menu input is 400 naming the field; nothing is written', async () => {

@@ -72,6 +72,15 @@ describe.each(testDatabaseTargets())('day close with a late offline order on $na
     const summary = () => api.call('GET', `/api/outlets/main/reports/summary?from=${day}&to=${day}`, { token: manager });
     await eventually(async () => expect((await summary()).body.rows[0]).toMatchObject({ orders: 5, total: sold.reduce((s, t) => s + t, 0) }), { timeoutMs: 20_000 });
 
+    // Without ?day the X report and the cash drawer are today's business day, in the outlet's zone.
+    const running = await api.call('GET', '/api/outlets/main/x-report', { token: manager });
+    expect(running.body).toMatchObject({ day, closed: false, summary: { orders: 5 } });
+    expect((await api.call('POST', '/api/outlets/main/cash-drawer', { token: manager, body: { day, kind: 'float', amount: 200_000 } })).status).toBe(201);
+    const drawer = await api.call('GET', '/api/outlets/main/cash-drawer', { token: manager });
+    expect(drawer.body).toMatchObject({ day, float: 200_000, counted: null });
+    const tomorrow = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day: businessDayOf(clock + DAY_MS, settings) } });
+    expect(tomorrow.status).toBe(400);
+    expect(tomorrow.body.error.field).toBe('day');
     const closed = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day } });
     expect(closed.status, JSON.stringify(closed.body)).toBe(201);
     expect(closed.body.figures.summary.orders).toBe(5);
