@@ -3,7 +3,7 @@
  * age timer; bump a line or the whole ticket, recall a finished one; all-day counts; a tone
  * when a new ticket arrives. The daily number is shown big once the projector has assigned it.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { recall, setStationStatus } from '@kiosk/shared';
 import { AppHeader } from '../../components/AppHeader';
 import { Unpaired } from '../../components/Unpaired';
@@ -36,7 +36,7 @@ function chime(context: AudioContext): void {
   }
 }
 
-function useNewTicketSound(ids: string[], enabled: boolean, audio: React.RefObject<AudioContext | null>): void {
+function useNewTicketSound(ids: string[], enabled: boolean, audio: RefObject<AudioContext | null>): void {
   const seen = useRef<Set<string> | null>(null);
   useEffect(() => {
     const previous = seen.current;

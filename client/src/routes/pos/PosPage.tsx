@@ -13,6 +13,7 @@ import { findStaffByPin } from '../../components/staff-pin';
 import { useT } from '../../i18n';
 import { SessionGate, useDay, useOutlet, useSession } from '../../sync/react';
 import { CartPanel, type CartLine } from './CartPanel';
+import { resolveCartLines } from './cart-lines';
 import { MenuGrid } from './MenuGrid';
 import { ModifierDialog, type PickedLine } from './ModifierDialog';
 import { OrdersPanel } from './OrdersPanel';
@@ -133,12 +134,7 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   const priceOf = (ls: CartLine[]) => {
     if (ls.length === 0) return null;
     try {
-      return price(
-        ls.map((l) => ({ itemId: l.itemId, qty: l.qty, modifiers: l.modifiers, note: l.note })),
-        outlet,
-        settings,
-        { now: Date.now(), manualDiscount },
-      );
+      return price(resolveCartLines(ls, outlet), outlet, settings, { now: Date.now(), manualDiscount });
     } catch {
       return null;
     }
