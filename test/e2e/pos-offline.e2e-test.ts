@@ -4,104 +4,42 @@
  * same outlet sees nothing until they come back, then every order arrives with a gapless daily
  * number, the back-office report counts them, and a bump on the kitchen reaches a terminal.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { businessDayOf, type OutletSettings } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import { REPO_ROOT, startKiosk, type KioskProcess } from '../kiosk-process';
+import { amountOf, api, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, pair, SCREENSHOTS, signIn, startBrowserSystem, syncStatus, ticketLabels, type BrowserSystem } from './browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const ORDERS_PER_TERMINAL = 5;
 
-/** Digits of a formatted IDR amount ("Rp 37.500" → 37500); IDR has no minor digits. */
-function amountOf(text: string): number {
-  return Number(text.replace(/\D/g, ''));
-}
-
-function ensureClientBuilt(): void {
-  if (existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'))) return;
-  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`client build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-async function api<T>(kiosk: KioskProcess, method: string, route: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${kiosk.baseUrl}${route}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** The service worker controls the page: from now on a reload works with no network. */
-async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await eventually(async () => expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true), { timeoutMs: 20_000 });
-}
-
-async function pair(context: BrowserContext, kiosk: KioskProcess, ownerToken: string, kind: 'terminal' | 'kitchen', name: string): Promise<Page> {
-  const { code } = await api<{ code: string }>(kiosk, 'POST', '/api/outlets/main/pairing-codes', ownerToken);
-  const page = await context.newPage();
-  await page.goto(`${kiosk.baseUrl}/setup`);
-  await page.getByLabel('Pairing code').fill(code);
-  await page.getByLabel('Device name').fill(name);
-  await page.getByRole('radio', { name: kind === 'kitchen' ? 'Kitchen display' : 'POS terminal' }).check();
-  // Empty station list = this display shows every station.
-  if (kind === 'kitchen') await page.getByLabel('Stations').fill('');
-  await page.getByRole('button', { name: 'Pair device' }).click();
-  await page.waitForURL(kind === 'kitchen' ? '**/kitchen' : '**/pos');
-  await waitForServiceWorker(page);
-  return page;
-}
-
-async function signIn(page: Page, pin: string): Promise<void> {
-  await page.getByLabel('PIN', { exact: true }).fill(pin);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Current order' }).waitFor();
-}
+const WITH_MODIFIERS = ['Es Kopi Susu', 'Americano', 'Teh Tarik', 'Nasi Goreng Spesial', 'Mie Goreng'];
+const PLAIN = ['Roti Bakar', 'Kentang Goreng'];
 
 /**
- * One order: an item with modifiers (every required group gets its first option, plus a
- * note), a plain item, then a split payment — part cash, the rest by card. Returns the total.
+ * One order of the demo menu: an item with modifiers (every required group gets its first
+ * option, plus a note for the kitchen), a plain item, then a split payment — part cash, the
+ * rest by card. Returns the total the terminal charged.
  */
 async function takeOrder(page: Page, index: number): Promise<number> {
   const menu = page.getByRole('region', { name: 'Menu' });
-  const items = menu.getByRole('button', { name: /^Add / });
-  const count = await items.count();
-  let withModifiers = false;
-  // Walk the menu until an item opens the options dialog.
-  for (let i = 0; i < count && !withModifiers; i++) {
-    await items.nth((index + i) % count).click();
-    const dialog = page.getByRole('dialog', { name: /^Options for / });
-    const opened = await dialog.waitFor({ timeout: 500 }).then(
-      () => true,
-      () => false,
-    );
-    if (opened) {
-      withModifiers = true;
-      const groups = dialog.getByRole('group');
-      for (let g = 0; g < (await groups.count()); g++) {
-        const group = groups.nth(g);
-        if (/required/.test((await group.textContent()) ?? '')) {
-          const first = group.getByRole('radio').or(group.getByRole('checkbox')).first();
-          await first.check();
-        }
-      }
-      await dialog.getByLabel('Note for the kitchen').fill(`order ${index} no ice`);
-      await dialog.getByRole('button', { name: 'Add to order' }).click();
-    }
+  const name = WITH_MODIFIERS[index % WITH_MODIFIERS.length];
+  await menu.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Options for ${name}` });
+  await expect.poll(() => dialog.getByRole('button', { name: 'Add to order' }).isDisabled()).toBe(true);
+  const groups = dialog.getByRole('group');
+  for (let g = 0; g < (await groups.count()); g++) {
+    const group = groups.nth(g);
+    if (/required/.test((await group.textContent()) ?? '')) await group.getByRole('radio').first().check();
   }
-  expect(withModifiers, 'the demo menu has an item with modifiers').toBe(true);
+  await dialog.getByLabel('Note for the kitchen').fill(`order ${index} no ice`);
+  await dialog.getByRole('button', { name: 'Add to order' }).click();
+  await menu.getByRole('button', { name: `Add ${PLAIN[index % PLAIN.length]}`, exact: true }).click();
+  await expect.poll(() => page.getByRole('region', { name: 'Current order' }).getByRole('listitem').count()).toBe(2);
   await page.getByRole('button', { name: /^Charge / }).click();
   const payment = page.getByRole('dialog', { name: 'Payment' });
-  const total = amountOf((await payment.getByLabel('Balance due').textContent()) ?? '');
+  const total = amountOf(await payment.getByLabel('Balance due').textContent());
   expect(total).toBeGreaterThan(0);
   const cash = Math.max(1, Math.floor(total / 2));
   await payment.getByRole('radio', { name: 'Cash' }).click();
@@ -109,7 +47,7 @@ async function takeOrder(page: Page, index: number): Promise<number> {
   await payment.getByRole('button', { name: 'Add Cash payment' }).click();
   await payment.getByRole('radio', { name: 'Card' }).click();
   await payment.getByRole('button', { name: 'Add Card payment' }).click();
-  await expect.poll(async () => amountOf((await payment.getByLabel('Balance due').textContent()) ?? '')).toBe(0);
+  await expect.poll(async () => amountOf(await payment.getByLabel('Balance due').textContent())).toBe(0);
   await payment.getByRole('button', { name: 'Complete order' }).click();
   const receipt = page.getByRole('article', { name: 'Receipt' });
   await receipt.waitFor();
@@ -119,51 +57,33 @@ async function takeOrder(page: Page, index: number): Promise<number> {
   return total;
 }
 
-async function kitchenTicketLabels(kitchen: Page): Promise<string[]> {
-  const tickets = kitchen.getByRole('region', { name: 'Tickets' }).getByRole('article');
-  const labels: string[] = [];
-  for (let i = 0; i < (await tickets.count()); i++) labels.push((await tickets.nth(i).getAttribute('aria-label')) ?? '');
-  return labels;
-}
-
 describe('browser: POS terminals offline, kitchen display, back-office report', () => {
   test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), `Debian's Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium). The browser tests CANNOT run without it — this is a failure, not a skip.`).toBe(true);
+    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
   });
 
-  let kiosk: KioskProcess;
-  let browser: Browser;
-  let ownerToken: string;
-
+  let system: BrowserSystem;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium missing at ${CHROMIUM}; browser tests cannot run (apt-get install -y chromium)`);
-    ensureClientBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    kiosk = await startKiosk();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    const login = await api<{ accessToken: string }>(kiosk, 'POST', '/api/auth/login', undefined, { email: 'owner@demo.kiosk', password: 'demo1234' });
-    ownerToken = login.accessToken;
+    system = await startBrowserSystem();
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await kiosk?.stop();
+    await system?.close();
   });
 
   test('two offline terminals take 5 orders each; back online, the kitchen gets all 10 numbered 1..10 within 5 s; the report counts them; a bump reaches the terminal', async () => {
-    const contextOptions = { locale: 'en-US', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 800 } };
-    const [t1Context, t2Context, kitchenContext] = await Promise.all([browser.newContext(contextOptions), browser.newContext(contextOptions), browser.newContext(contextOptions)]);
+    const { kiosk, browser, ownerToken } = system;
+    const [t1Context, t2Context, kitchenContext] = await Promise.all([browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS)]);
     const [t1, t2, kitchen] = await Promise.all([
-      pair(t1Context, kiosk, ownerToken, 'terminal', 'Front counter'),
-      pair(t2Context, kiosk, ownerToken, 'terminal', 'Terrace'),
-      pair(kitchenContext, kiosk, ownerToken, 'kitchen', 'Kitchen'),
+      pair(t1Context, system, 'terminal', 'Front counter'),
+      pair(t2Context, system, 'terminal', 'Terrace'),
+      pair(kitchenContext, system, 'kitchen', 'Kitchen'),
     ]);
     await Promise.all([signIn(t1, '1234'), signIn(t2, '9999')]);
     // Both terminals online and synced before the network goes: the pairing is complete.
-    for (const page of [t1, t2, kitchen]) await expect.poll(() => page.getByRole('status', { name: 'Sync status' }).getAttribute('data-link'), { timeout: 15_000 }).toBe('online');
+    for (const page of [t1, t2, kitchen]) await expect.poll(() => syncStatus(page).getAttribute('data-link'), { timeout: 15_000 }).toBe('online');
 
     await Promise.all([t1Context.setOffline(true), t2Context.setOffline(true)]);
-    for (const page of [t1, t2]) await expect.poll(() => page.getByRole('status', { name: 'Sync status' }).getAttribute('data-link')).toBe('offline');
+    for (const page of [t1, t2]) await expect.poll(() => syncStatus(page).getAttribute('data-link')).toBe('offline');
 
     const totals = await Promise.all(
       [t1, t2].map(async (page, terminal) => {
@@ -175,9 +95,9 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     const expectedTotal = totals.flat().reduce((a, b) => a + b, 0);
 
     // Offline changes are counted as not stored on any server.
-    for (const page of [t1, t2]) expect(Number(await page.getByRole('status', { name: 'Sync status' }).getAttribute('data-pending'))).toBeGreaterThan(0);
+    for (const page of [t1, t2]) expect(Number(await syncStatus(page).getAttribute('data-pending'))).toBeGreaterThan(0);
     // The kitchen is online and sees none of them.
-    expect(await kitchenTicketLabels(kitchen)).toEqual([]);
+    expect(await ticketLabels(kitchen)).toEqual([]);
 
     // Reload with no network: the service worker serves the app, IndexedDB the orders.
     await Promise.all([t1.reload(), t2.reload()]);
@@ -187,7 +107,7 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
       expect(await page.getByRole('region', { name: 'Today’s orders' }).getByText('Not yet sent').count()).toBe(ORDERS_PER_TERMINAL);
     }
     await kitchen.screenshot({ path: path.join(SCREENSHOTS, 'kitchen-while-terminals-offline.png') });
-    expect(await kitchenTicketLabels(kitchen)).toEqual([]);
+    expect(await ticketLabels(kitchen)).toEqual([]);
 
     // Back online: within 5 s the kitchen shows all 10, each with its daily number.
     const online = Date.now();
@@ -195,7 +115,7 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     let numbers: number[] = [];
     await eventually(
       async () => {
-        const labels = await kitchenTicketLabels(kitchen);
+        const labels = await ticketLabels(kitchen);
         expect(labels).toHaveLength(2 * ORDERS_PER_TERMINAL);
         numbers = labels.map((l) => Number(/#(\d+)/.exec(l)?.[1] ?? NaN));
         expect(numbers.every((n) => Number.isInteger(n))).toBe(true);
@@ -210,7 +130,7 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     // The terminals now see every order of the day (theirs and the other's) stored ("sent").
     for (const page of [t1, t2]) {
       await expect.poll(() => page.getByRole('region', { name: 'Today’s orders' }).getByText('Sent', { exact: true }).count(), { timeout: 10_000 }).toBe(2 * ORDERS_PER_TERMINAL);
-      await expect.poll(() => page.getByRole('status', { name: 'Sync status' }).getAttribute('data-pending'), { timeout: 10_000 }).toBe('0');
+      await expect.poll(() => syncStatus(page).getAttribute('data-pending'), { timeout: 10_000 }).toBe('0');
     }
     await t1.screenshot({ path: path.join(SCREENSHOTS, 'pos-orders.png') });
     await kitchen.screenshot({ path: path.join(SCREENSHOTS, 'kitchen.png') });
@@ -231,7 +151,7 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     const owner = (await t1.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem', { name: new RegExp(`${ref}$`) }).count()) > 0 ? t1 : t2;
     const row = owner.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem', { name: new RegExp(`${ref}$`) });
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 5_000 }).toMatch(/Ready/);
-    expect(await kitchenTicketLabels(kitchen)).toHaveLength(9);
+    expect(await ticketLabels(kitchen)).toHaveLength(9);
 
     // Screenshots for a reviewer: the POS menu, the kitchen, the back-office.
     await owner.getByRole('tab', { name: 'Menu' }).click();
