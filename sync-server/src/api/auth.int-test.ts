@@ -179,6 +179,13 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
   });
 
   describe('errors', () => {
+    test('CORS: any origin may call with a bearer token (no cookies)', async () => {
+      const preflight = await fetch(`${api.url}/api/auth/login`, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.test', 'access-control-request-method': 'POST' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    });
+
     test('unknown endpoints are JSON 404s', async () => {
       const res = await api.call('GET', '/api/nope', { token: owner });
       expect(res.status).toBe(404);

@@ -44,6 +44,20 @@ export function createApi(deps: ApiDeps): Router {
   };
 
   const api = Router();
+  // Bearer tokens, never cookies: any origin may call (a device paired from a page served
+  // by a LAN box to a cloud URL, an office page hosted elsewhere) without CSRF exposure.
+  api.use((req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Disposition');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  });
   api.use(express.json({ limit: '256kb' }));
   // Reports change with every order; nothing here may be cached by a browser or proxy.
   api.use((_req, res, next) => {
