@@ -105,8 +105,12 @@ export class PersistQueue<C = unknown> {
     if (this.queue.length === 0 && this.claims.length === 0) return;
     const delay = this.failures > 0 ? Math.min(5_000, 50 * 2 ** this.failures) : this.queue.length >= this.options.maxBatch ? 0 : this.options.flushDelayMs;
     this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.run(false);
+      // setImmediate runs after the poll phase: messages that already arrived are relayed
+      // before the write occupies the event loop (PGlite executes on it).
+      setImmediate(() => {
+        this.timer = null;
+        if (!this.stopped) void this.run(false);
+      });
     }, delay);
   }
 

@@ -8,6 +8,7 @@
  *   node --import tsx sync-server/src/testing/fanout-probe.ts ours 15    # PGlite in memory
  *   DATA_DIR=/tmp/x node --import tsx … ours 15                            # PGlite on disk
  *   KIOSK_TEST_DATABASE_URL=postgres://… node --import tsx … ours 15      # PostgreSQL
+ *   RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …                 # profile the relay
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ async function startRelay(): Promise<{ url: string; kill: () => void; cpuMs: () 
   const child =
     which === 'stock'
       ? spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: REPO, env: { ...process.env, PORT: String(stockPort), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
+      : spawn(process.execPath, [...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
           cwd: REPO,
           env: { ...process.env, KIOSK_TEST_DATA_DIR: process.env.DATA_DIR ?? '' },
           stdio: ['ignore', 'pipe', 'inherit'],
