@@ -185,6 +185,10 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
       store.db.transaction().execute((trx) => closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: DAY, timeZone: TZ, closedBy: 'user:again', closedAt: new Date() })),
     ).rejects.toThrow();
 
+    // The database itself refuses to change or delete a closed report.
+    await expect(store.db.updateTable('z_reports').set({ closed_by: 'someone else' }).where('business_day', '=', DAY).execute()).rejects.toThrow(/closed and cannot change/);
+    await expect(store.db.deleteFrom('z_reports').where('business_day', '=', DAY).execute()).rejects.toThrow(/closed and cannot change/);
+
     // An offline terminal delivers an order of the closed day.
     const [late] = generateDay({ businessDay: DAY, count: 1, seed: 99, idPrefix: `${DAY}-late` });
     late.number = 321;
