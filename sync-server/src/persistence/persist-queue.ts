@@ -70,12 +70,19 @@ export class PersistQueue<C = unknown> {
     this.schedule();
   }
 
-  /** Resolves once every update queued so far (or up to `seq`) is written. */
+  /**
+   * Resolves once every update queued so far (or up to `seq`) is written. Someone is waiting,
+   * so the batch is written now rather than at the end of the window.
+   */
   whenPersisted(seq = this.seq): Promise<void> {
     if (seq <= this.persistedSeq) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push({ seq, resolve });
-      this.schedule();
+      if (this.timer && this.failures === 0) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      this.schedule(true);
     });
   }
 
@@ -100,10 +107,11 @@ export class PersistQueue<C = unknown> {
     this.timer = null;
   }
 
-  private schedule(): void {
+  private schedule(now = false): void {
     if (this.timer || this.inFlight || this.stopped) return;
     if (this.queue.length === 0 && this.claims.length === 0) return;
-    const delay = this.failures > 0 ? Math.min(5_000, 50 * 2 ** this.failures) : this.queue.length >= this.options.maxBatch ? 0 : this.options.flushDelayMs;
+    const delay =
+      this.failures > 0 ? Math.min(5_000, 50 * 2 ** this.failures) : now || this.queue.length >= this.options.maxBatch || this.waiters.length > 0 ? 0 : this.options.flushDelayMs;
     this.timer = setTimeout(() => {
       // setImmediate runs after the poll phase: messages that already arrived are relayed
       // before the write occupies the event loop (PGlite executes on it).
