@@ -6,34 +6,12 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { eventually } from '@kiosk/shared/testing';
+import { MemoryStorage, TestWebSocket } from './testing';
 import { startTestRelay, type TestRelay } from '../../../sync-server/src/testing';
 import { DocSync } from './doc-sync';
 import { isOrderStored } from './stored-state';
-
-class MemoryStorage implements Storage {
-  private readonly map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.map.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-}
 
 function addOrder(doc: Y.Doc, id: string): void {
   doc.transact(() => {
@@ -49,7 +27,7 @@ describe('DocSync against the relay', () => {
   let token: string;
   const name = 'demo/main/2026-11-23';
   const storage = new MemoryStorage();
-  const open = () => new DocSync({ name, wsUrl: relay.wsUrl, serverUrl: relay.url, token, storage, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket });
+  const open = () => new DocSync({ name, wsUrl: relay.wsUrl, serverUrl: relay.url, token, storage, WebSocketPolyfill: TestWebSocket });
 
   beforeAll(async () => {
     relay = await startTestRelay();

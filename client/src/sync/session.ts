@@ -19,12 +19,28 @@ export class DeviceSession {
   private readonly draining = new Map<string, DocSync>();
   private closed = false;
 
-  constructor(readonly credentials: DeviceCredentials, private readonly now: () => number = Date.now) {
+  private readonly now: () => number;
+  private readonly storage: Storage;
+
+  constructor(
+    readonly credentials: DeviceCredentials,
+    private readonly options: { now?: () => number; storage?: Storage; WebSocketPolyfill?: typeof WebSocket } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.storage = options.storage ?? localStorage;
     this.outlet = this.openDoc(outletDocName(credentials.tenant, credentials.outlet));
   }
 
   private openDoc(name: string): DocSync {
-    return new DocSync({ name, wsUrl: syncUrl(this.credentials.serverUrl), serverUrl: this.credentials.serverUrl, token: this.credentials.token, now: this.now });
+    return new DocSync({
+      name,
+      wsUrl: syncUrl(this.credentials.serverUrl),
+      serverUrl: this.credentials.serverUrl,
+      token: this.credentials.token,
+      now: this.now,
+      storage: this.storage,
+      WebSocketPolyfill: this.options.WebSocketPolyfill,
+    });
   }
 
   /**
@@ -74,9 +90,9 @@ export class DeviceSession {
   }
 
   private rememberDay(name: string): void {
-    const days = new Set<string>(JSON.parse(localStorage.getItem(this.daysKey) ?? '[]') as string[]);
+    const days = new Set<string>(JSON.parse(this.storage.getItem(this.daysKey) ?? '[]') as string[]);
     days.add(name);
-    localStorage.setItem(this.daysKey, JSON.stringify([...days].slice(-14)));
+    this.storage.setItem(this.daysKey, JSON.stringify([...days].slice(-14)));
   }
 
   /** A previous day's document stays connected until the server has stored all of it. */
@@ -93,10 +109,10 @@ export class DeviceSession {
 
   /** After a restart: earlier days whose changes never reached a server are opened again. */
   private resumeUnsentDays(): void {
-    const days = JSON.parse(localStorage.getItem(this.daysKey) ?? '[]') as string[];
+    const days = JSON.parse(this.storage.getItem(this.daysKey) ?? '[]') as string[];
     for (const name of days) {
       if (name === this.day?.name || this.draining.has(name)) continue;
-      if (!DocSync.mayHavePending(name)) continue;
+      if (!DocSync.mayHavePending(name, this.storage)) continue;
       const doc = this.openDoc(name);
       void doc.open().then(() => this.drain(doc));
     }
