@@ -284,8 +284,8 @@ export class RelayCore implements Relay {
   }
 
   private async admit(conn: Connection, token: string | null): Promise<void> {
-    if (this.closing) throw new Refusal('shutting_down', CloseCode.tryAgain, 'server shutting down, try again');
     try {
+      if (this.closing) throw new Refusal('shutting_down', CloseCode.tryAgain, 'server shutting down, try again');
       let name;
       try {
         name = parseDocName(conn.docName);
@@ -570,6 +570,12 @@ export class RelayCore implements Relay {
     const shared = await this.getShared(docName);
     shared.pins++;
     try {
+      const clientId = shared.doc.clientID;
+      if (!shared.owners.has(clientId)) {
+        // Claim the relay's own client id, so no device can ever write structs under it.
+        shared.owners.set(clientId, 'server');
+        this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: 'server' });
+      }
       shared.doc.transact(() => fn(shared.doc), new ServerEdit(actor.deviceId));
       await this.queue.whenPersisted();
     } finally {
