@@ -56,14 +56,16 @@ export async function auditTrail(db: ReportDb, q: AuditQuery): Promise<AuditEntr
       method: string | null;
       reason: string;
       approved_by: string | null;
+      approved_by_name: string | null;
       staff_id: string | null;
       device_id: string;
       line_id: string | null;
       qty: number | null;
     }>`
       select x.at, x.kind, x.order_id, o.business_day, o.number, o.provisional_ref, x.amount, x.method, x.reason,
-        x.approved_by, x.staff_id, x.device_id, x.line_id, x.qty
+        x.approved_by, a.name as approved_by_name, x.staff_id, x.device_id, x.line_id, x.qty
       from voids_refunds x join orders o on o.tenant_id = x.tenant_id and o.outlet_id = x.outlet_id and o.id = x.order_id
+      left join staff a on a.tenant_id = x.tenant_id and a.outlet_id = x.outlet_id and a.id = x.approved_by
       where x.tenant_id = ${q.tenant} and x.outlet_id = ${q.outlet}
         ${q.from !== undefined ? sql`and o.business_day >= ${q.from}::date` : sql``}
         ${q.to !== undefined ? sql`and o.business_day <= ${q.to}::date` : sql``}
@@ -84,6 +86,8 @@ export async function auditTrail(db: ReportDb, q: AuditQuery): Promise<AuditEntr
           method: r.method,
           reason: r.reason,
           approvedBy: r.approved_by,
+          /** The approver's name when they are on the outlet's staff list. */
+          approvedByName: r.approved_by_name,
           deviceId: r.device_id,
           lineId: r.line_id,
           qty: r.qty,

@@ -146,7 +146,12 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     const voids = entries.filter((e) => e.action === 'order.void');
     const refunds = entries.filter((e) => e.action === 'order.refund');
     expect(voids).toHaveLength(1);
-    expect(voids[0].details).toMatchObject({ orderId: day[11].id, approvedBy: 'staff-budi', amount: day[11].voidedAmount });
+    expect(voids[0].details).toMatchObject({ orderId: day[11].id, approvedBy: 'staff-budi', approvedByName: null, amount: day[11].voidedAmount });
+    await store.db.insertInto('tenants').values({ tenant_id: TENANT, name: 'Demo' }).onConflict((oc) => oc.doNothing()).execute();
+    await store.db.insertInto('outlets').values({ tenant_id: TENANT, id: OUTLET, name: 'Main', time_zone: TZ, currency: 'IDR' }).onConflict((oc) => oc.doNothing()).execute();
+    await store.db.insertInto('staff').values({ tenant_id: TENANT, outlet_id: OUTLET, id: 'staff-budi', name: 'Budi', role: 'manager', pin_hash: 'x' }).execute();
+    const named = await auditTrail(store.db, { tenant: TENANT, outlet: OUTLET, from: DAY, to: DAY, limit: 50, timeZone: TZ, action: 'order.void' });
+    expect(named[0].details).toMatchObject({ approvedBy: 'staff-budi', approvedByName: 'Budi' });
     expect(refunds).toHaveLength(1);
     expect(refunds[0].details).toMatchObject({ orderId: day[17].id, approvedBy: 'staff-budi', amount: 15_000, method: 'card' });
   });

@@ -171,3 +171,29 @@ export async function closeDay(
   }
   return { day: input.day, closedBy: input.closedBy, closedAt: input.closedAt.toISOString(), figures };
 }
+
+/** One line per figure (`section,name,value`) for spreadsheets and accountants. */
+export function dayFiguresCsvRows(figures: Omit<DayFigures, 'adjustments'> & { adjustments?: Adjustment[]; pendingAdjustments?: Adjustment[] }): Array<{ section: string; name: string; value: number | string | null }> {
+  const rows: Array<{ section: string; name: string; value: number | string | null }> = [{ section: 'day', name: 'business_day', value: figures.day }];
+  for (const key of SUMMARY_KEYS) rows.push({ section: 'summary', name: key, value: figures.summary[key] });
+  for (const p of figures.payments) {
+    rows.push({ section: 'payment', name: `${p.method}.count`, value: p.count });
+    rows.push({ section: 'payment', name: `${p.method}.amount`, value: p.amount });
+    rows.push({ section: 'payment', name: `${p.method}.refunds`, value: p.refunds });
+  }
+  const d = figures.cashDrawer;
+  for (const [name, value] of Object.entries({ float: d.float, cash_in: d.cashIn, cash_out: d.cashOut, cash_sales: d.cashSales, cash_refunds: d.cashRefunds, expected: d.expected, counted: d.counted, over_short: d.overShort })) {
+    rows.push({ section: 'cash_drawer', name, value });
+  }
+  for (const a of figures.adjustments ?? figures.pendingAdjustments ?? []) {
+    for (const key of SUMMARY_KEYS) if (a.delta[key] !== 0) rows.push({ section: 'adjustment', name: `${a.businessDay}.${key}`, value: a.delta[key] });
+  }
+  for (const o of figures.lateOrders) rows.push({ section: 'late_order', name: `${o.businessDay} ${o.number ?? o.provisionalRef} (${o.orderId})`, value: o.total });
+  return rows;
+}
+
+export const DAY_FIGURES_CSV_COLUMNS = [
+  { header: 'section', value: (r: { section: string }) => r.section },
+  { header: 'name', value: (r: { name: string }) => r.name },
+  { header: 'value', value: (r: { value: number | string | null }) => r.value },
+];

@@ -192,6 +192,15 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     expect(closeNext.body.figures.summary).toEqual(expectedSummary(next));
     expect(closeNext.body.figures.adjustments).toEqual([{ businessDay: DAY, delta: { ...expectedSummary([late]), averageTicket: late.netTotal } }]);
     expect((await api.call('GET', `/api/outlets/main/z-reports/${DAY}`, { token: manager })).body).toEqual(frozen);
+    const csv = await api.call('GET', `/api/outlets/main/z-reports/${NEXT}?format=csv`, { token: manager });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe('section,name,value');
+    expect(lines).toContain(`summary,total,${expectedSummary(next).total}`);
+    expect(lines).toContain(`adjustment,${DAY}.orders,1`);
+    expect(lines.some((l) => l.startsWith('late_order,') && l.endsWith(`,${late.netTotal}`))).toBe(true);
+    const xCsv = await api.call('GET', `/api/outlets/main/x-report?day=${DAY}&format=csv`, { token: manager });
+    expect(xCsv.text).toContain(`summary,orders,${expectedSummary(day).orders + 1}`);
     const list = await api.call('GET', '/api/outlets/main/z-reports', { token: manager });
     expect(list.body.zReports.map((z: { day: string }) => z.day)).toEqual([NEXT, DAY]);
 

@@ -10,11 +10,14 @@ import {
   auditTrail,
   cashDrawer,
   closeDay,
+  DAY_FIGURES_CSV_COLUMNS,
+  dayFiguresCsvRows,
   listOrders,
   orderDetail,
   REPORTS,
   toCsv,
   xReport,
+  type DayFigures,
   type ReportDefinition,
   type ReportName,
 } from '@kiosk/projector/reports';
@@ -35,7 +38,7 @@ const rangeQuery = z
   .object({ from: day, to: day, format: z.enum(['json', 'csv']).default('json') })
   .refine((q) => q.from <= q.to, { message: 'must not be before from', path: ['to'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_RANGE_DAYS, { message: `the range must be at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
-const dayQuery = z.object({ day: day.optional() });
+const dayQuery = z.object({ day: day.optional(), format: z.enum(['json', 'csv']).default('json') });
 const closeBody = z.object({ day, countedCash: z.number().int('must be whole minor units').min(0, 'must not be negative').optional() });
 const cashBody = z.object({
   day,
@@ -112,6 +115,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     const q = parseInput(dayQuery, req.query);
     const reportDay = q.day ?? (await today(p.tenant, outlet.id));
     const report = await withTenant(ctx.store, p.tenant, (trx) => xReport(trx, { tenant: p.tenant, outlet: outlet.id, day: reportDay, timeZone: outlet.time_zone }));
+    if (q.format === 'csv') return sendCsv(res, `${outlet.id}-x-report-${reportDay}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(report)));
     res.json({ ...report, currency: outlet.currency });
   });
 
@@ -132,10 +136,12 @@ export function reportRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     const outlet = outletOf(res);
     const d = parseInput(day, req.params.day, 'day');
+    const { format } = parseInput(z.object({ format: z.enum(['json', 'csv']).default('json') }), req.query);
     const row = await withTenant(ctx.store, p.tenant, (trx) =>
       trx.selectFrom('z_reports').select(['business_day', 'closed_by', 'closed_at', 'figures']).where('outlet_id', '=', outlet.id).where('business_day', '=', d).executeTakeFirst(),
     );
     if (!row) throw notFound(`Z report for ${d}`);
+    if (format === 'csv') return sendCsv(res, `${outlet.id}-z-report-${d}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(row.figures as DayFigures)));
     res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures });
   });
 
