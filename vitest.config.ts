@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects so a newcomer can run one layer alone (`vitest run --project unit`):
+// Three projects, run in this order (groupOrder), so a newcomer can run one layer alone (`vitest run --project unit`):
 // - unit:    pure modules, no I/O (`*.test.ts`)
 // - db:      anything touching PGlite/PostgreSQL or sockets (`*.pg-test.ts`, `*.int-test.ts`)
 // - browser: Playwright driving Debian's Chromium against `kiosk start` (`*.e2e-test.ts`)
@@ -10,6 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{shared,sync-server,projector,client}/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
           environment: 'node',
         },
@@ -17,6 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'db',
+          sequence: { groupOrder: 1 },
           include: ['{shared,sync-server,projector,client}/src/**/*.{pg,int}-test.ts', 'migrations/**/*.pg-test.ts', 'test/**/*.int-test.ts'],
           environment: 'node',
           testTimeout: 120_000,
@@ -28,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.e2e-test.ts'],
           environment: 'node',
           testTimeout: 240_000,
