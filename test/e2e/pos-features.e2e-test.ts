@@ -149,6 +149,9 @@ describe('browser: POS and kitchen features', () => {
     const first = kitchen.getByRole('region', { name: 'Tickets' }).getByRole('article', { name: new RegExp(`${firstRef}$`) });
     const firstNumber = /#(\d+)/.exec((await first.getAttribute('aria-label')) ?? '')?.[1];
     expect(firstNumber).toMatch(/^\d+$/);
+    // Start → preparing (the Start button goes), then bump → ready.
+    await first.getByRole('button', { name: /^Start order/ }).click();
+    await expect.poll(() => first.getByRole('button', { name: /^Start order/ }).count()).toBe(0);
     await first.getByRole('button', { name: /^Bump order/ }).click();
     const board = await kitchenContext.newPage();
     await board.goto(`${system.kiosk.baseUrl}/kitchen/ready`);

@@ -52,6 +52,7 @@ export const en = {
   lineNote: 'Note for the kitchen',
   addToOrder: 'Add to order',
   cancel: 'Cancel',
+  cannotPrice: 'This order cannot be priced: {message}',
   modifierNeedsMore: '{group}: choose at least {min}',
   // cart
   cart: 'Current order',
@@ -130,6 +131,8 @@ export const en = {
   tickets: 'Tickets',
   noTickets: 'No open tickets',
   bump: 'Bump',
+  start: 'Start',
+  startTicket: 'Start order {ref}',
   bumpTicket: 'Bump order {ref}',
   bumpLine: 'Bump {name}',
   recall: 'Recall',

@@ -73,6 +73,13 @@ function KitchenScreen() {
       }
     });
   };
+  const startTicket = (order: ShownOrder) => {
+    day.doc.transact(() => {
+      for (const station of stationsFor(order, mine)) {
+        if (order.stations[station] === 'new') setStationStatus(day.doc, order.id, { station, status: 'preparing', deviceId }, { now: Date.now() });
+      }
+    });
+  };
   const recallTicket = (order: ShownOrder) => {
     day.doc.transact(() => {
       for (const station of stationsFor(order, mine)) recall(day.doc, order.id, { station, status: 'new', deviceId }, { now: Date.now() });
@@ -139,9 +146,16 @@ function KitchenScreen() {
                     );
                   })}
                 </ul>
-                <button className="m-2 rounded bg-slate-900 py-3 text-lg font-bold text-white" aria-label={t('bumpTicket', { ref })} onClick={() => bumpTicket(order)}>
-                  {t('bump')}
-                </button>
+                <div className="m-2 flex gap-2">
+                  {stationsFor(order, mine).every((s) => order.stations[s] === 'new') && (
+                    <button className="flex-1 rounded bg-amber-400 py-3 text-lg font-bold text-slate-900" aria-label={t('startTicket', { ref })} onClick={() => startTicket(order)}>
+                      {t('start')}
+                    </button>
+                  )}
+                  <button className="flex-[2] rounded bg-slate-900 py-3 text-lg font-bold text-white" aria-label={t('bumpTicket', { ref })} onClick={() => bumpTicket(order)}>
+                    {t('bump')}
+                  </button>
+                </div>
               </article>
             );
           })}

@@ -132,15 +132,16 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   const needsApproval = rateBp > settings.manualDiscountLimitBp && !approvedBy;
 
   const priceOf = (ls: CartLine[]) => {
-    if (ls.length === 0) return null;
+    if (ls.length === 0) return { priced: null, problem: null };
     try {
-      return price(resolveCartLines(ls, outlet), outlet, settings, { now: Date.now(), manualDiscount });
-    } catch {
-      return null;
+      return { priced: price(resolveCartLines(ls, outlet), outlet, settings, { now: Date.now(), manualDiscount }), problem: null };
+    } catch (e) {
+      // E.g. an item removed from the menu by the back-office while it sat in the cart.
+      return { priced: null, problem: e instanceof Error ? e.message : String(e) };
     }
   };
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const priced = useMemo(() => priceOf(lines), [lines, outlet, rateBp, approvedBy]);
+  const { priced, problem } = useMemo(() => priceOf(lines), [lines, outlet, rateBp, approvedBy]);
 
   const addLine = (picked: PickedLine) => {
     setLines((current) => {
@@ -195,7 +196,7 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   };
 
   const receiptOrder = receiptId ? orders.find((o) => o.id === receiptId) : undefined;
-  const payingPriced = paying ? priceOf(paying) : null;
+  const payingPriced = paying ? priceOf(paying).priced : null;
 
   return (
     <main className="flex min-h-0 flex-1 flex-col gap-3 p-3 lg:flex-row">
@@ -208,9 +209,9 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
             {t('todaysOrders')} ({orders.length})
           </button>
         </div>
-        {error && (
+        {(error ?? problem) && (
           <p role="alert" className="rounded bg-rose-100 p-2 text-rose-800">
-            {error}
+            {error ?? t('cannotPrice', { message: problem ?? '' })}
           </p>
         )}
         {view === 'menu' ? (
