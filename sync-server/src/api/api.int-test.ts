@@ -213,6 +213,12 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(badId.body.error.field).toBe('id');
       const minMax = await api.call('PUT', '/api/outlets/main/modifier-groups/g', { token: manager, body: { name: 'G', required: false, min: 3, max: 1, options: [{ id: 'a', name: 'A', priceDelta: 0 }] } });
       expect(minMax.body.error.field).toBe('min');
+      const promo = await api.call('PUT', '/api/outlets/main/promotions/p1', {
+        token: manager,
+        body: { name: 'P', active: true, scope: { kind: 'category', categoryIds: ['nope'] }, benefit: { kind: 'percent', rateBp: 500 } },
+      });
+      expect(promo.status).toBe(400);
+      expect(promo.body.error.field).toBe('scope.categoryIds.0');
       const zone = await api.call('PATCH', '/api/outlets/main/settings', { token: manager, body: { timeZone: 'Mars/Olympus' } });
       expect(zone.status).toBe(400);
       expect(zone.body.error.field).toBe('timeZone');

@@ -77,6 +77,18 @@ const KINDS: Record<Kind, KindSpec> = {
     map: OUTLET.promotions,
     label: 'promotion',
     schema: promotionSchema,
+    check: (value: z.output<typeof promotionSchema>, s) => {
+      const scope = value.scope;
+      if (scope.kind === 'item') {
+        scope.itemIds.forEach((id, i) => {
+          if (!s.items.some((x) => x.id === id)) throw badRequest(`scope.itemIds.${i}: no item ${JSON.stringify(id)} in this outlet`, `scope.itemIds.${i}`);
+        });
+      } else if (scope.kind === 'category') {
+        scope.categoryIds.forEach((id, i) => {
+          if (!s.categories.some((x) => x.id === id)) throw badRequest(`scope.categoryIds.${i}: no category ${JSON.stringify(id)} in this outlet`, `scope.categoryIds.${i}`);
+        });
+      }
+    },
   },
 };
 

@@ -11,7 +11,7 @@ import { OUTLET, outletDocName, type Device } from '@kiosk/shared';
 import { putEntry, readOutletView as readOutlet, removeEntry } from '../outlet-doc';
 import { writeAudit } from '../audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../context';
-import { ApiError, notFound, rateLimited, unauthorized } from '../errors';
+import { ApiError, notFound, rateLimited } from '../errors';
 import { createPairingCode, hashPairingCode, nextDeviceCode } from '../pairing';
 import { revokeJti } from '../revocation';
 import { DEVICE_TOKEN_TTL_SECONDS, issueAccess } from '../sessions';
