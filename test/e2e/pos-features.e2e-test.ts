@@ -127,6 +127,13 @@ describe('browser: POS and kitchen features', () => {
     await receipt.getByRole('img', { name: /^QR / }).locator('svg').waitFor();
     await receipt.getByLabel(/^Order #\d+$/).waitFor({ timeout: 10_000 });
     await pos.screenshot({ path: path.join(SCREENSHOTS, 'pos-receipt.png') });
+    // Print: only the 80 mm receipt is on paper.
+    await pos.emulateMedia({ media: 'print' });
+    expect(await receipt.isVisible()).toBe(true);
+    expect(await menu.isVisible()).toBe(false);
+    expect(await pos.getByRole('button', { name: 'New order' }).isVisible()).toBe(false);
+    await pos.screenshot({ path: path.join(SCREENSHOTS, 'pos-receipt-print.png') });
+    await pos.emulateMedia({ media: 'screen' });
     await pos.getByRole('button', { name: 'New order' }).click();
 
     // Kitchen routing: the pass shows both orders, the bar only the drinks.

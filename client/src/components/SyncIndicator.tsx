@@ -22,6 +22,11 @@ export function SyncIndicator() {
     <div role="status" aria-label={t('syncStatus')} aria-live="polite" className="flex items-center gap-2 text-sm" data-link={link} data-pending={pending}>
       <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
       <span>{linkText}</span>
+      {link === 'refused' && (
+        <a href="/setup" className="underline">
+          {t('goToSetup')}
+        </a>
+      )}
       <span className="text-slate-400">·</span>
       <span>{pending > 0 ? t('pendingChanges', { count: pending }) : t('allStored')}</span>
       <span className="text-slate-400">·</span>

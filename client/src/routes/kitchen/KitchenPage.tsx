@@ -20,6 +20,8 @@ export function KitchenPage() {
   );
 }
 
+const SOUND_KEY = 'kiosk.kitchen.sound';
+
 /** A short two-tone chime through WebAudio (no audio file to precache). */
 function chime(context: AudioContext): void {
   const start = context.currentTime;
@@ -57,8 +59,19 @@ function KitchenScreen() {
   const settings = outlet.settings!;
   const tickets = openTickets(orders, mine);
   const done = doneTickets(orders, mine);
-  const [sound, setSound] = useState(false);
+  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) === 'on');
   const audio = useRef<AudioContext | null>(null);
+  useEffect(() => {
+    if (!sound) return;
+    // Browsers only let audio start from a user gesture: after a reload with sound on, the
+    // first touch anywhere on the display unlocks it.
+    const unlock = () => {
+      audio.current ??= new AudioContext();
+      void audio.current.resume();
+    };
+    window.addEventListener('pointerdown', unlock, { once: true });
+    return () => window.removeEventListener('pointerdown', unlock);
+  }, [sound]);
   useNewTicketSound(
     tickets.map((o) => o.id),
     sound,
@@ -100,7 +113,8 @@ function KitchenScreen() {
             // Audio may only start from a user gesture (autoplay policy).
             audio.current ??= new AudioContext();
             void audio.current.resume();
-            setSound((s) => !s);
+            localStorage.setItem(SOUND_KEY, sound ? 'off' : 'on');
+            setSound(!sound);
           }}
         >
           {sound ? t('soundOn') : t('soundOff')}
