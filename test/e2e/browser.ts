@@ -121,3 +121,12 @@ export async function ticketLabels(kitchen: Page): Promise<string[]> {
   for (let i = 0; i < (await tickets.count()); i++) labels.push((await tickets.nth(i).getAttribute('aria-label')) ?? '');
   return labels;
 }
+
+/** Every control on the page has an accessible name (what screen readers and these tests use). */
+export async function expectEveryControlNamed(page: Page): Promise<void> {
+  for (const role of ['button', 'link', 'textbox', 'searchbox', 'checkbox', 'radio', 'combobox', 'tab'] as const) {
+    const all = await page.getByRole(role).count();
+    const named = await page.getByRole(role, { name: /\S/ }).count();
+    expect(named, `every ${role} has an accessible name`).toBe(all);
+  }
+}

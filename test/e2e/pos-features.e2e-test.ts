@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { amountOf, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, pair, SCREENSHOTS, signIn, startBrowserSystem, ticketLabels, type BrowserSystem } from './browser';
+import { amountOf, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, startBrowserSystem, ticketLabels, type BrowserSystem } from './browser';
 
 describe('browser: POS and kitchen features', () => {
   test('chromium is installed', () => {
@@ -80,6 +80,8 @@ describe('browser: POS and kitchen features', () => {
     await food.getByRole('radio', { name: 'Level 2' }).check();
     await food.getByRole('button', { name: 'Add to order' }).click();
 
+    await expectEveryControlNamed(pos);
+
     // Split bill by items: the nasi goreng is paid on its own, by QRIS.
     await cart.getByRole('checkbox', { name: 'Select Nasi Goreng Spesial' }).check();
     await cart.getByRole('button', { name: 'Pay selected items separately' }).click();
@@ -87,6 +89,12 @@ describe('browser: POS and kitchen features', () => {
     await payment.getByRole('radio', { name: 'QRIS' }).click();
     await payment.getByRole('button', { name: 'Add QRIS payment' }).click();
     await payment.getByRole('button', { name: 'Complete order' }).click();
+    // A new ticket reaches the kitchen display "within a blink".
+    const submitted = Date.now();
+    await expect.poll(() => ticketLabels(kitchen), { intervals: [20] }).toHaveLength(1);
+    const blinkMs = Date.now() - submitted;
+    console.log(`e2e: a new order reached the kitchen display ${blinkMs} ms after the cashier completed it`);
+    expect(blinkMs).toBeLessThan(2_000);
     let receipt = pos.getByRole('article', { name: 'Receipt' });
     const firstRef = ((await receipt.getByText(/^Ref /).textContent()) ?? '').replace(/^Ref /, '');
     expect(firstRef).toMatch(/^[A-Z]+-001$/);
@@ -139,6 +147,7 @@ describe('browser: POS and kitchen features', () => {
     // Kitchen routing: the pass shows both orders, the bar only the drinks.
     await expect.poll(() => ticketLabels(kitchen)).toHaveLength(2);
     expect(await ticketLabels(bar)).toHaveLength(1);
+    await expectEveryControlNamed(kitchen);
     const barTicket = bar.getByRole('region', { name: 'Tickets' }).getByRole('article').first();
     expect(await barTicket.textContent()).toContain('Es Kopi Susu');
     expect(await barTicket.textContent()).not.toContain('Pisang');
@@ -164,6 +173,7 @@ describe('browser: POS and kitchen features', () => {
     await board.goto(`${system.kiosk.baseUrl}/kitchen/ready`);
     await expect.poll(() => board.getByRole('region', { name: 'Ready' }).getByRole('listitem').allTextContents()).toEqual([firstNumber]);
     expect(await board.getByRole('region', { name: 'Preparing' }).getByRole('listitem').count()).toBe(1);
+    await expectEveryControlNamed(board);
     await board.screenshot({ path: path.join(SCREENSHOTS, 'kitchen-ready.png') });
 
     // Today's orders: find the first by its reference, see the kitchen's status, void its line.
