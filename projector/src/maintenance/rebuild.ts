@@ -49,8 +49,10 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const mode = options.mode ?? 'authority';
   const started = Date.now();
   const lease = new Lease({ holder: `rebuild-${randomUUID().slice(0, 8)}`, mode, scopes: [ALL_OUTLETS], ttlMs: 120_000 });
-  if (!(await lease.tryAcquire(store.db))) {
-    throw new Error('a projector holds the lease for every outlet: stop it (kiosk project / kiosk start) before `kiosk rebuild`');
+  const others = await store.db.selectFrom('projector_leases').select(['tenant_id', 'outlet_id', 'holder']).where('expires_at', '>', sql<Date>`now()`).execute();
+  if (others.length > 0 || !(await lease.tryAcquire(store.db))) {
+    const who = others.map((o) => `${o.holder} (${o.tenant_id}/${o.outlet_id})`).join(', ');
+    throw new Error(`projectors are running${who ? `: ${who}` : ''}; stop them (kiosk project / kiosk start) before \`kiosk rebuild\``);
   }
   try {
     await store.db.transaction().execute(async (trx) => {

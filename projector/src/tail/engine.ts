@@ -9,7 +9,7 @@
  * reloads those documents from the log and projects all their orders again (idempotent).
  */
 import * as Y from 'yjs';
-import { readOrder, setOrderNumber, type OutletSnapshot } from '@kiosk/shared';
+import { formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, setOrderNumber, type OutletSnapshot } from '@kiosk/shared';
 import type { KioskDatabase } from '../db/connect';
 import type { NewUpdate } from '../db/update-log';
 import type { Lease } from '../numbering/lease';
@@ -43,6 +43,23 @@ export interface EngineOptions {
   lease?: Lease;
   /** Orders per transaction when a batch changes more (default 2,000). */
   maxOrdersPerTransaction?: number;
+}
+
+/** Why an order entry with a header cannot be read (undefined: no header yet). */
+function unreadable(doc: Y.Doc, id: string): string | undefined {
+  const orderMap = ordersMap(doc).get(id);
+  if (!(orderMap instanceof Y.Map)) return `order entry ${id} is not a map`;
+  const header = orderMap.get(ORDER.header);
+  if (header === undefined) return undefined;
+  const parsed = orderHeaderSchema.safeParse(header);
+  return parsed.success ? `order ${id} cannot be read` : `order ${id} has an invalid header: ${formatZodError(parsed.error, 'header')}`;
+}
+
+/** Events that do not pass the schema are left out by the fold; say so instead of hiding it. */
+function skippedEvents(doc: Y.Doc, id: string, readable: number): string | undefined {
+  const events = ordersMap(doc).get(id)?.get(ORDER.events);
+  const total = events instanceof Y.Array ? events.length : 0;
+  return total > readable ? `order ${id}: ${total - readable} event(s) do not pass the schema and are left out` : undefined;
 }
 
 export interface BatchOptions {
@@ -214,8 +231,15 @@ export class Engine {
       const { entry, id, meta, outlet } = items[i];
       try {
         const record = readOrder(entry.doc, id);
-        // No header yet (its events arrived first): the header's arrival marks it again.
-        if (!record) continue;
+        if (!record) {
+          // No header yet (its events arrived first): the header's arrival marks it again. But a
+          // header that is there and does not pass the schema is an error, never a silent skip.
+          const problem = unreadable(entry.doc, id);
+          if (problem) errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: problem });
+          continue;
+        }
+        const skipped = skippedEvents(entry.doc, id, record.events.length);
+        if (skipped) errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: skipped });
         out.push(projectOrder(record, meta, outlet));
       } catch (error) {
         errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: `order cannot be read: ${describe(error)}` });

@@ -29,7 +29,7 @@ export async function stream(options: { total: number; chunk: number; intervalMs
   const outletRow = await store.db.selectFrom('update_log').select(['update', 'doc_name']).where('business_day', 'is', null).orderBy('id').executeTakeFirstOrThrow();
   written = Number((await store.db.selectFrom('update_log').select((eb) => eb.fn.countAll<number>().as('n')).where('origin', '=', STREAM_ORIGIN).executeTakeFirstOrThrow()).n);
   const [tenant, outlet] = outletRow.doc_name.split('/');
-  const w = new Workload({ tenant, outlet, terminals: 5, seed: 1000 + written, outletState: outletRow.update, firstOrder: written });
+  const w = await Workload.create({ tenant, outlet, terminals: 5, seed: 1000 + written, outletState: outletRow.update, firstOrder: written, rotateEvery: 10 });
   // The terminals start from empty replicas (as if they had lost their local state): loading the
   // whole day here would stall every restart. Provisional references may repeat; ids, business
   // days and everything the projector relies on do not.

@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import {
   addPayment,
+  DAY,
   businessDayOf,
   dayDocName,
   outletDocName,
@@ -49,6 +50,12 @@ export interface WorkloadOptions {
   outletState?: Uint8Array;
   /** First order counter (ids stay unique when a writer resumes). */
   firstOrder?: number;
+  /**
+   * Start a terminal's replica afresh after this many orders (its device sequence carried
+   * over). `submitOrder` reads every order of the replica to find the next device sequence, so
+   * long streams (benchmarks) would otherwise slow down quadratically.
+   */
+  rotateEvery?: number;
 }
 
 export interface GeneratedOrder extends NewUpdate {
@@ -60,15 +67,26 @@ export class Workload {
   readonly tenant: string;
   readonly outlet: string;
   readonly outletName: string;
-  readonly outletDoc = new Y.Doc();
+  readonly outletDoc: Y.Doc;
   readonly deviceIds: string[];
   private readonly terminalDays: Map<string, Y.Doc>[];
   private readonly random: () => number;
   private readonly lines: number;
   private snapshot: OutletSnapshot;
   private counter = 0;
+  private readonly rotateEvery: number;
+  private readonly sinceRotation: number[];
 
-  constructor(options: WorkloadOptions = {}) {
+  /** A workload on a fresh demo outlet (seeding hashes the demo PINs, hence async). */
+  static async create(options: WorkloadOptions = {}): Promise<Workload> {
+    const outletDoc = new Y.Doc();
+    if (options.outletState) Y.applyUpdate(outletDoc, options.outletState);
+    else await seedDemoOutlet(outletDoc);
+    return new Workload(options, outletDoc);
+  }
+
+  private constructor(options: WorkloadOptions, outletDoc: Y.Doc) {
+    this.outletDoc = outletDoc;
     this.tenant = options.tenant ?? 'demo';
     this.outlet = options.outlet ?? 'main';
     this.outletName = outletDocName(this.tenant, this.outlet);
@@ -77,12 +95,12 @@ export class Workload {
     const terminals = options.terminals ?? 5;
     this.deviceIds = Array.from({ length: terminals }, (_, i) => `T${i + 1}`);
     this.counter = options.firstOrder ?? 0;
-    if (options.outletState) Y.applyUpdate(this.outletDoc, options.outletState);
-    else {
-      seedDemoOutlet(this.outletDoc);
+    if (!options.outletState) {
       this.deviceIds.forEach((id, i) => putDevice(this.outletDoc, { id, name: `Terminal ${i + 1}`, kind: 'terminal', code: String.fromCharCode(65 + i), stations: [] }));
     }
     this.terminalDays = this.deviceIds.map(() => new Map());
+    this.rotateEvery = options.rotateEvery ?? Infinity;
+    this.sinceRotation = this.deviceIds.map(() => 0);
     this.snapshot = readOutlet(this.outletDoc);
   }
 
@@ -133,6 +151,14 @@ export class Workload {
    */
   order(terminal: number, now: number, options: { pay?: boolean } = {}): GeneratedOrder {
     const day = this.businessDay(now);
+    if (++this.sinceRotation[terminal] > this.rotateEvery) {
+      const old = this.dayReplica(terminal, day);
+      const seq = old.getMap(DAY.deviceSeq).get(this.deviceIds[terminal]);
+      const fresh = new Y.Doc();
+      if (typeof seq === 'number') fresh.getMap(DAY.deviceSeq).set(this.deviceIds[terminal], seq);
+      this.terminalDays[terminal].set(day, fresh);
+      this.sinceRotation[terminal] = 1;
+    }
     const doc = this.dayReplica(terminal, day);
     const parts: Uint8Array[] = [];
     const collect = (update: Uint8Array) => parts.push(update);
