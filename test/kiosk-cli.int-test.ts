@@ -15,10 +15,12 @@ describe('kiosk start: the whole system from one command (PGlite, demo outlet)',
     await kiosk?.stop();
   });
 
-  test('prints the URLs of /pos, /kitchen, /office and how to sign in', () => {
-    const out = kiosk.output();
-    for (const route of ['/pos', '/kitchen', '/office', '/setup']) expect(out).toContain(`${kiosk.baseUrl}${route}`);
-    expect(out).toMatch(/owner@demo\.kiosk/);
+  test('prints the URLs of /pos, /kitchen, /office and how to sign in', async () => {
+    await eventually(() => {
+      const out = kiosk.output();
+      for (const route of ['/pos', '/kitchen', '/office', '/setup']) expect(out).toContain(`${kiosk.baseUrl}${route}`);
+      expect(out).toMatch(/owner@demo\.kiosk/);
+    });
   });
 
   test.each(['/pos', '/kitchen', '/office', '/setup'])('serves the client at %s', async (route) => {

@@ -60,6 +60,7 @@ export const en = {
   increase: 'One more {name}',
   decrease: 'One less {name}',
   remove: 'Remove {name}',
+  lineDiscountOf: 'Promotion on {name}',
   quantityOf: 'Quantity of {name}',
   subtotal: 'Subtotal',
   discount: 'Discount',

@@ -56,6 +56,7 @@ export const id: Messages = {
   increase: 'Tambah satu {name}',
   decrease: 'Kurangi satu {name}',
   remove: 'Hapus {name}',
+  lineDiscountOf: 'Promo untuk {name}',
   quantityOf: 'Jumlah {name}',
   subtotal: 'Subtotal',
   discount: 'Diskon',

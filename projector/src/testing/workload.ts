@@ -151,16 +151,19 @@ export class Workload {
    */
   order(terminal: number, now: number, options: { pay?: boolean } = {}): GeneratedOrder {
     const day = this.businessDay(now);
+    const parts: Uint8Array[] = [];
     if (++this.sinceRotation[terminal] > this.rotateEvery) {
       const old = this.dayReplica(terminal, day);
       const seq = old.getMap(DAY.deviceSeq).get(this.deviceIds[terminal]);
       const fresh = new Y.Doc();
       if (typeof seq === 'number') fresh.getMap(DAY.deviceSeq).set(this.deviceIds[terminal], seq);
+      // The carried-over sequence is an edit of its own: it travels with this order, or every
+      // later edit of the fresh replica would wait forever for a struct nobody sent.
+      parts.push(Y.encodeStateAsUpdate(fresh));
       this.terminalDays[terminal].set(day, fresh);
       this.sinceRotation[terminal] = 1;
     }
     const doc = this.dayReplica(terminal, day);
-    const parts: Uint8Array[] = [];
     const collect = (update: Uint8Array) => parts.push(update);
     doc.on('update', collect);
     let orderId: string;

@@ -3,7 +3,7 @@
  * together; the parts themselves live in their own packages and are tested there.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -131,12 +131,27 @@ async function printToken(config: KioskConfig, flags: Record<string, string | un
   return 0;
 }
 
-/** Builds the client when its build output is missing (first `npm start` on a fresh clone). */
+/**
+ * Builds the client when its build output is missing (first `npm start` on a fresh clone).
+ * Several processes may start at once (tests, a LAN box and its projector): each builds into its
+ * own directory and moves it into place in one rename, so nobody serves a half-emptied dist.
+ */
 export function ensureClientBuilt(): void {
   if (existsSync(path.join(CLIENT_DIST, 'index.html'))) return;
   console.log('kiosk: building the client (first start)…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error('client build failed (npm run build); see the output above');
+  const staging = `${CLIENT_DIST}.build-${process.pid}`;
+  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client', '--', '--outDir', staging, '--emptyOutDir'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error('client build failed (npm run build); see the output above');
+  }
+  try {
+    renameSync(staging, CLIENT_DIST);
+  } catch (error) {
+    // Another process got there first with an identical build: keep theirs.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(path.join(CLIENT_DIST, 'index.html'))) throw error;
+  }
 }
 
 async function runServers(config: KioskConfig, parts: { relay: boolean; projector: boolean }): Promise<number> {
@@ -170,17 +185,19 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
     closers.unshift(() => projector.close());
   }
 
-  console.log(`kiosk: database ${store.description}`);
+  // One write, so a reader of the output (a test, a supervisor) sees the whole banner at once.
+  const banner = [`kiosk: database ${store.description}`];
   if (baseUrl) {
-    console.log(`kiosk: listening on ${baseUrl}${config.upstream ? ` (LAN box, upstream ${config.upstream})` : ''}`);
-    console.log(`  POS terminal     ${baseUrl}/pos`);
-    console.log(`  Kitchen display  ${baseUrl}/kitchen`);
-    console.log(`  Back-office      ${baseUrl}/office`);
-    console.log(`  Pair a device    ${baseUrl}/setup   (pairing code: \`npx kiosk pairing-code --tenant ${DEMO.tenant} --outlet ${DEMO.outlet}\`, or from the back-office)`);
-    if (config.demo) {
-      console.log(`  Sign in          back-office: owner@demo.kiosk / demo1234; terminal staff PINs: Sari 1234 (cashier), Budi 9999 (manager)`);
-    }
+    banner.push(
+      `kiosk: listening on ${baseUrl}${config.upstream ? ` (LAN box, upstream ${config.upstream})` : ''}`,
+      `  POS terminal     ${baseUrl}/pos`,
+      `  Kitchen display  ${baseUrl}/kitchen`,
+      `  Back-office      ${baseUrl}/office`,
+      `  Pair a device    ${baseUrl}/setup   (pairing code: \`npx kiosk pairing-code --tenant ${DEMO.tenant} --outlet ${DEMO.outlet}\`, or from the back-office)`,
+    );
+    if (config.demo) banner.push(`  Sign in          back-office: owner@demo.kiosk / demo1234; terminal staff PINs: Sari 1234 (cashier), Budi 9999 (manager)`);
   }
+  console.log(banner.join('\n'));
   if (parts.projector) console.log(`kiosk: projector running (${config.projectorMode})`);
 
   let stopping = false;

@@ -35,7 +35,7 @@ import { CloseCode, DocNameError, parseDocName } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/projector/db';
 import { accessFor, isTrustedRelay } from '../auth/roles';
 import { RevocationCache } from '../auth/revocation';
-import { TokenError, verifyToken } from '../auth/tokens';
+import { TokenError, verifyToken, type TokenClaims } from '../auth/tokens';
 import type { RefusalReason, RelayMetrics, UpdateSource } from '../metrics/metrics';
 import { compactDocument } from '../persistence/compaction';
 import { loadDocument } from '../persistence/load';
@@ -169,6 +169,7 @@ export class RelayCore implements Relay {
   private readonly docs = new Map<string, SharedDoc>();
   private readonly loading = new Map<string, Promise<SharedDoc>>();
   private readonly connections = new Set<Connection>();
+  /** Per-device limits, keyed by tenant/outlet/device: device ids are only unique within an outlet. */
   private readonly devices = new Map<string, DeviceState>();
   private readonly revocations: RevocationCache;
   private readonly queue: PersistQueue<CutContext>;
@@ -306,7 +307,7 @@ export class RelayCore implements Relay {
       conn.claims = claims;
       conn.mode = access.mode;
       conn.trusted = isTrustedRelay(claims.role);
-      const device = this.deviceState(claims.deviceId);
+      const device = this.deviceState(claims);
       if (device.sockets >= this.limits.maxDocsPerDevice) {
         throw new Refusal('too_many_docs', CloseCode.rateLimited, `device ${claims.deviceId} already has ${device.sockets} documents open (limit ${this.limits.maxDocsPerDevice})`);
       }
@@ -353,11 +354,12 @@ export class RelayCore implements Relay {
     }
   }
 
-  private deviceState(deviceId: string): DeviceState {
-    let state = this.devices.get(deviceId);
+  private deviceState(claims: TokenClaims): DeviceState {
+    const key = deviceKey(claims);
+    let state = this.devices.get(key);
     if (!state) {
       state = { bucket: createBucket(this.limits.rateLimit, this.now()), sockets: 0 };
-      this.devices.set(deviceId, state);
+      this.devices.set(key, state);
     }
     return state;
   }
@@ -374,11 +376,11 @@ export class RelayCore implements Relay {
     conn.pending = null;
     const shared = conn.shared;
     if (conn.claims && conn.countedSocket) {
-      const device = this.devices.get(conn.claims.deviceId);
+      const device = this.devices.get(deviceKey(conn.claims));
       if (device) {
         device.sockets--;
         // Forget idle devices so the map does not grow with every device ever seen.
-        if (device.sockets === 0 && device.bucket.tokens >= this.limits.rateLimit.capacity) this.devices.delete(conn.claims.deviceId);
+        if (device.sockets === 0 && device.bucket.tokens >= this.limits.rateLimit.capacity) this.devices.delete(deviceKey(conn.claims));
       }
     }
     if (shared) {
@@ -442,7 +444,7 @@ export class RelayCore implements Relay {
   private onMessage(conn: Connection, message: Uint8Array): void {
     const shared = conn.shared;
     if (!shared || !conn.claims) return;
-    const device = this.deviceState(conn.claims.deviceId);
+    const device = this.deviceState(conn.claims);
     if (!takeToken(device.bucket, this.limits.rateLimit, this.now())) {
       this.refuse(conn, new Refusal('rate_limited', CloseCode.rateLimited, `device ${conn.claims.deviceId} exceeds ${this.limits.rateLimit.refillPerSecond} messages/s`));
       return;
@@ -845,6 +847,10 @@ export class RelayCore implements Relay {
 }
 
 /** The client id of an update that carries structs of exactly one client, else null. */
+function deviceKey(claims: TokenClaims): string {
+  return `${claims.tenant}/${claims.outlet}/${claims.deviceId}`;
+}
+
 function singleClientOf(update: Uint8Array): number | null {
   try {
     const decoder = decoding.createDecoder(update);

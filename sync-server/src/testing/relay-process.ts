@@ -6,11 +6,14 @@
  *
  * Environment: KIOSK_TEST_DATA_DIR (PGlite data dir; else KIOSK_TEST_DATABASE_URL for
  * PostgreSQL; else in memory), KIOSK_TEST_PORT (default 0), KIOSK_TEST_SECRET,
- * KIOSK_TEST_UPSTREAM_URL + KIOSK_TEST_UPSTREAM_TOKEN (LAN box), KIOSK_TEST_INSTANCE_ID.
+ * KIOSK_TEST_UPSTREAM_URL + KIOSK_TEST_UPSTREAM_TOKEN (LAN box), KIOSK_TEST_INSTANCE_ID,
+ * KIOSK_TEST_UNLOAD_AFTER_MS (idle documents' grace period), KIOSK_TEST_PROJECTOR=1 (a projector
+ * on the same store, as `kiosk start` runs it), KIOSK_TEST_DEFAULT_METRICS=1 (process metrics).
  * Prints one JSON line `{"port":N,"url":"http://…"}` on stdout once it serves.
  * SIGTERM → graceful close.
  */
 import { connectDatabase, migrateToLatest } from '@kiosk/projector/db';
+import { startProjector } from '@kiosk/projector';
 import { startSyncServer } from '../server';
 import { TEST_SECRET } from '../testing';
 
@@ -23,15 +26,17 @@ const server = await startSyncServer({
   port: Number(env.KIOSK_TEST_PORT ?? 0),
   host: '127.0.0.1',
   instanceId: env.KIOSK_TEST_INSTANCE_ID,
-  defaultMetrics: false,
+  defaultMetrics: env.KIOSK_TEST_DEFAULT_METRICS === '1',
   flushDelayMs: env.KIOSK_TEST_FLUSH_DELAY_MS ? Number(env.KIOSK_TEST_FLUSH_DELAY_MS) : undefined,
+  unloadAfterMs: env.KIOSK_TEST_UNLOAD_AFTER_MS ? Number(env.KIOSK_TEST_UNLOAD_AFTER_MS) : undefined,
   upstream: env.KIOSK_TEST_UPSTREAM_URL && env.KIOSK_TEST_UPSTREAM_TOKEN ? { url: env.KIOSK_TEST_UPSTREAM_URL, token: env.KIOSK_TEST_UPSTREAM_TOKEN, backoff: { baseMs: 50, maxMs: 500 } } : undefined,
   log: (m) => process.stderr.write(`relay-process: ${m}\n`),
 });
+const projector = env.KIOSK_TEST_PROJECTOR === '1' ? await startProjector({ store }) : undefined;
 process.stdout.write(`${JSON.stringify({ port: server.port, url: server.url })}\n`);
 process.on('SIGTERM', () => {
-  void server
-    .close()
+  void Promise.resolve(projector?.close())
+    .then(() => server.close())
     .then(() => store.close())
     .then(() => process.exit(0));
 });

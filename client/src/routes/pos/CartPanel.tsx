@@ -52,7 +52,14 @@ export function CartPanel(props: CartProps) {
                     {p && p.modifiers.length > 0 && <div className="text-sm text-slate-600">{p.modifiers.map((m) => m.name).join(', ')}</div>}
                     {line.note && <div className="text-sm italic text-slate-600">“{line.note}”</div>}
                   </div>
-                  <div className="text-right text-sm">{p ? money(p.gross) : ''}</div>
+                  <div className="text-right text-sm">
+                    {p ? money(p.gross) : ''}
+                    {p && p.discount > 0 && (
+                      <div aria-label={t('lineDiscountOf', { name })} className="text-emerald-700">
+                        −{money(p.discount)}
+                      </div>
+                    )}
+                  </div>
                 </div>
                 <div className="mt-1 flex items-center gap-2">
                   <button aria-label={t('decrease', { name })} className="h-9 w-9 rounded bg-slate-100 text-lg" onClick={() => props.onQty(line.key, line.qty - 1)}>
