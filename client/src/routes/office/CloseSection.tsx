@@ -162,7 +162,7 @@ function DrawerPanel({ day, drawer, closed, onChange }: { day: string; drawer: C
         >
           <label className="flex flex-col text-sm">
             {t('drawerEntry')}
-            <select className={inputClass} value={kind} onChange={(e) => setKind(e.target.value as DrawerKind)}>
+            <select aria-label={t('drawerEntry')} className={inputClass} value={kind} onChange={(e) => setKind(e.target.value as DrawerKind)}>
               {DRAWER_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {t(`drawerKind_${k}`)}

@@ -79,11 +79,18 @@ function ItemRow({ item, categoryName, onSaved }: { item: Item; categoryName: st
       await api.write('PUT', `/items/${encodeURIComponent(item.id)}`, { ...item, price: parsed.value });
       onSaved();
     });
-  const setAvailable = (available: boolean) =>
-    void action.run(async () => {
-      await api.write('POST', `/items/${encodeURIComponent(item.id)}/availability`, { available });
-      onSaved();
-    });
+  // Shown at once; put back if the server refuses.
+  const [available, setAvailableShown] = useState(item.available);
+  useEffect(() => setAvailableShown(item.available), [item.available]);
+  const setAvailable = (next: boolean) => {
+    setAvailableShown(next);
+    void action
+      .run(async () => {
+        await api.write('POST', `/items/${encodeURIComponent(item.id)}/availability`, { available: next });
+        onSaved();
+      })
+      .then((ok) => ok || setAvailableShown(item.available));
+  };
   const changed = price !== majorText(item.price, settings.currency);
   return (
     <tr className="border-b border-slate-100 align-top">
@@ -100,11 +107,11 @@ function ItemRow({ item, categoryName, onSaved }: { item: Item; categoryName: st
       </td>
       <td className="py-1">
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={item.available} disabled={action.busy} onChange={(e) => setAvailable(e.target.checked)} />
+          <input type="checkbox" checked={available} disabled={action.busy} onChange={(e) => setAvailable(e.target.checked)} />
           <span>{t('availableOf', { name: item.name })}</span>
         </label>
       </td>
-      <td className="py-1 text-right">{!item.available && <span className="rounded bg-rose-100 px-2 text-rose-800">86</span>}</td>
+      <td className="py-1 text-right">{!available && <span className="rounded bg-rose-100 px-2 text-rose-800">86</span>}</td>
     </tr>
   );
 }
@@ -140,7 +147,7 @@ function NewItemForm({ categories, itemIds, onSaved }: { categories: Category[];
       </label>
       <label className="flex flex-col text-sm">
         {t('category')}
-        <select className={inputClass} value={draft.categoryId} onChange={(e) => setDraft({ ...draft, categoryId: e.target.value })}>
+        <select aria-label={t('category')} className={inputClass} value={draft.categoryId} onChange={(e) => setDraft({ ...draft, categoryId: e.target.value })}>
           {categories.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}

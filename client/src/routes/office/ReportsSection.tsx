@@ -63,7 +63,7 @@ export function ReportsSection() {
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <label className="flex flex-col text-sm">
           {t('report')}
-          <select className={inputClass} value={name} onChange={(e) => setName(e.target.value)}>
+          <select aria-label={t('report')} className={inputClass} value={name} onChange={(e) => setName(e.target.value)}>
             {REPORTS.map((r) => (
               <option key={r.name} value={r.name}>
                 {t(r.label)}

@@ -44,7 +44,7 @@ export function StaffSection() {
         </label>
         <label className="flex flex-col text-sm">
           {t('role')}
-          <select className={inputClass} value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as StaffRole })}>
+          <select aria-label={t('role')} className={inputClass} value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as StaffRole })}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`staffRole_${r}`)}
