@@ -85,15 +85,18 @@ export interface RelayProcess {
  * Ours: `sync-server/src/testing/relay-process.ts` (env: KIOSK_TEST_DATA_DIR for PGlite on disk,
  * KIOSK_TEST_DATABASE_URL for PostgreSQL). Stock: `@y/websocket-server` 0.1.1, no persistence.
  */
-export async function startRelay(kind: 'ours' | 'stock', env: Record<string, string> = {}): Promise<RelayProcess> {
+export async function startRelay(kind: 'ours' | 'stock', env: Record<string, string> = {}, options: { gcOnSignal?: boolean } = {}): Promise<RelayProcess> {
   const port = await freePort();
+  // gcOnSignal: SIGUSR2 runs a full GC in the relay (see children/gc-on-signal.cjs); stderr is then piped.
+  const gc = options.gcOnSignal ? ['--expose-gc', '--require', path.join(REPO_ROOT, 'bench', 'children', 'gc-on-signal.cjs')] : [];
+  const stdio: ['ignore', 'pipe', 'inherit' | 'pipe'] = ['ignore', 'pipe', options.gcOnSignal ? 'pipe' : 'inherit'];
   const child =
     kind === 'stock'
-      ? spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: REPO_ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
+      ? spawn(process.execPath, [...gc, 'node_modules/@y/websocket-server/src/server.js'], { cwd: REPO_ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio })
+      : spawn(process.execPath, [...gc, '--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
           cwd: REPO_ROOT,
           env: { ...process.env, KIOSK_TEST_PORT: String(port), KIOSK_TEST_DATABASE_URL: '', KIOSK_TEST_DATA_DIR: '', ...env },
-          stdio: ['ignore', 'pipe', 'inherit'],
+          stdio,
         });
   await new Promise<void>((resolve, reject) => {
     let out = '';

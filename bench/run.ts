@@ -40,7 +40,7 @@ const failures: string[] = [];
 for (const name of names) {
   const t0 = Date.now();
   say(`— ${name}`);
-  const database = pg && (name === 'fan-out' || name === 'projector' || name === 'reconnect') ? await pg.createDatabase(name) : undefined;
+  const database = pg && (name === 'fan-out' || name === 'projector' || name === 'reconnect' || name === 'relay-memory') ? await pg.createDatabase(name) : undefined;
   try {
     await (await BENCHES[name]())({ postgresUrl: database?.url, postgresServerUrl: pg?.url });
   } catch (error) {
