@@ -156,9 +156,14 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     // Screenshots for a reviewer: the POS menu, the kitchen, the back-office.
     await owner.getByRole('tab', { name: 'Menu' }).click();
     await owner.screenshot({ path: path.join(SCREENSHOTS, 'pos.png') });
+    // …and the back-office page, where an owner sees the same 10 orders and total.
     const office = await kitchenContext.newPage();
     await office.goto(`${kiosk.baseUrl}/office`);
-    await office.waitForLoadState('networkidle');
+    await office.getByLabel('Email').fill('owner@demo.kiosk');
+    await office.getByLabel('Password').fill('demo1234');
+    await office.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => office.getByLabel('Orders', { exact: true }).textContent(), { timeout: 10_000 }).toBe('10');
+    expect(amountOf(await office.getByLabel('Total sales', { exact: true }).textContent())).toBe(expectedTotal);
     await office.screenshot({ path: path.join(SCREENSHOTS, 'office.png') });
     await Promise.all([t1Context.close(), t2Context.close(), kitchenContext.close()]);
   });
