@@ -88,7 +88,9 @@ export interface RelayProcess {
 export async function startRelay(kind: 'ours' | 'stock', env: Record<string, string> = {}, options: { gcOnSignal?: boolean } = {}): Promise<RelayProcess> {
   const port = await freePort();
   // gcOnSignal: SIGUSR2 runs a full GC in the relay (see children/gc-on-signal.cjs); stderr is then piped.
-  const gc = options.gcOnSignal ? ['--expose-gc', '--require', path.join(REPO_ROOT, 'bench', 'children', 'gc-on-signal.cjs')] : [];
+  // KIOSK_BENCH_RELAY_NODE_ARGS: extra node flags for the relay processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.KIOSK_BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gc = [...extra, ...(options.gcOnSignal ? ['--expose-gc', '--require', path.join(REPO_ROOT, 'bench', 'children', 'gc-on-signal.cjs')] : [])];
   const stdio: ['ignore', 'pipe', 'inherit' | 'pipe'] = ['ignore', 'pipe', options.gcOnSignal ? 'pipe' : 'inherit'];
   const child =
     kind === 'stock'

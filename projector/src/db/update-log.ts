@@ -10,7 +10,8 @@ import type { Database } from './schema';
 
 export const UPDATE_LOG_CHANNEL = 'kiosk_update_log';
 /** Arbitrary constant key for pg_advisory_xact_lock. */
-const APPEND_LOCK_KEY = 727_001;
+/** Serialises appends so ids become visible in order (taken for the rest of the transaction). */
+export const APPEND_LOCK_KEY = 727_001;
 
 export interface NewUpdate {
   docName: string;
@@ -23,20 +24,23 @@ export interface NewUpdate {
 export async function appendUpdatesInTransaction(trx: Transaction<Database>, updates: NewUpdate[]): Promise<number[]> {
   if (updates.length === 0) return [];
   await sql`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(trx);
-  const rows = updates.map((u) => {
-    const name = parseDocName(u.docName);
-    return {
-      doc_name: u.docName,
-      tenant_id: name.tenant,
-      outlet_id: name.outlet,
-      business_day: name.kind === 'day' ? name.day : null,
-      update: u.update,
-      device_id: u.deviceId,
-      origin: u.origin,
-    };
-  });
+  const rows = updates.map(updateLogRow);
   const inserted = await trx.insertInto('update_log').values(rows).returning('id').execute();
   return inserted.map((r) => r.id);
+}
+
+/** The `update_log` row of an update (tenant, outlet and day split out of the document name). */
+export function updateLogRow(u: NewUpdate) {
+  const name = parseDocName(u.docName);
+  return {
+    doc_name: u.docName,
+    tenant_id: name.tenant,
+    outlet_id: name.outlet,
+    business_day: name.kind === 'day' ? name.day : null,
+    update: u.update,
+    device_id: u.deviceId,
+    origin: u.origin,
+  };
 }
 
 /** Appends rows in their own transaction. */
