@@ -20,7 +20,7 @@ const STEADY_SECONDS = 10;
 const BURST = 1_000;
 
 const WARM_UP = 50;
-const ROUNDS = 2;
+const ROUNDS = 4;
 
 interface PhaseResult {
   latencies: number[];
@@ -33,17 +33,20 @@ interface RunResult {
 }
 
 async function run(relay: RelayProcess, seed: number): Promise<RunResult> {
-  const workload = await Workload.create({ terminals: 1, seed, rotateEvery: 50 });
+  // A fresh outlet per run: ours keeps what earlier rounds wrote, and every round must start
+  // from an empty day document, as the stock relay (which keeps nothing) does.
+  const outlet = `fan${seed}`;
+  const workload = await Workload.create({ outlet, terminals: 1, seed, rotateEvery: 50 });
   const now = Date.now();
   const day = workload.businessDay(now);
-  const docName = `demo/main/${day}`;
+  const docName = `demo/${outlet}/${day}`;
   const warmUpOrders = Array.from({ length: WARM_UP }, (_, i) => workload.order(0, now - 1_000 + i));
   const steadyOrders = Array.from({ length: STEADY_PER_SECOND * STEADY_SECONDS }, (_, i) => workload.order(0, now + i));
   const burstOrders = Array.from({ length: BURST }, (_, i) => workload.order(0, now + 100_000 + i));
 
-  const terminal = connectPeer(relay.wsUrl, docName, await tokenFor('terminal', 'T1'));
+  const terminal = connectPeer(relay.wsUrl, docName, await tokenFor('terminal', 'T1', outlet));
   const kitchens: Peer[] = [];
-  for (let k = 0; k < KITCHENS; k++) kitchens.push(connectPeer(relay.wsUrl, docName, await tokenFor('kitchen', `K${k}`)));
+  for (let k = 0; k < KITCHENS; k++) kitchens.push(connectPeer(relay.wsUrl, docName, await tokenFor('kitchen', `K${k}`, outlet)));
   await Promise.all([terminal, ...kitchens].map(synced));
 
   const sentAt = new Map<string, number>();

@@ -29,6 +29,7 @@ const server = await startSyncServer({
   defaultMetrics: env.KIOSK_TEST_DEFAULT_METRICS === '1',
   flushDelayMs: env.KIOSK_TEST_FLUSH_DELAY_MS ? Number(env.KIOSK_TEST_FLUSH_DELAY_MS) : undefined,
   unloadAfterMs: env.KIOSK_TEST_UNLOAD_AFTER_MS ? Number(env.KIOSK_TEST_UNLOAD_AFTER_MS) : undefined,
+  ackIntervalMs: env.KIOSK_TEST_ACK_INTERVAL_MS ? Number(env.KIOSK_TEST_ACK_INTERVAL_MS) : undefined,
   upstream: env.KIOSK_TEST_UPSTREAM_URL && env.KIOSK_TEST_UPSTREAM_TOKEN ? { url: env.KIOSK_TEST_UPSTREAM_URL, token: env.KIOSK_TEST_UPSTREAM_TOKEN, backoff: { baseMs: 50, maxMs: 500 } } : undefined,
   log: (m) => process.stderr.write(`relay-process: ${m}\n`),
 });
