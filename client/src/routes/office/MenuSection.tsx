@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { asMinor, type Category, type Item, type ModifierGroup } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, inputClass, majorText, Panel, parseAmount, quietButtonClass, useAction, useLoad, useMoney, useOffice } from './kit';
+import { slugOf } from './format';
 
 interface Catalog {
   categories: Category[];
@@ -125,7 +126,7 @@ function NewItemForm({ categories, itemIds, onSaved }: { categories: Category[];
     void action.run(async () => {
       const parsed = parseAmount(draft.price, settings.currency, t('price'));
       if ('error' in parsed) throw new Error(parsed.error);
-      const id = slug(draft.name);
+      const id = slugOf(draft.name);
       if (!id) throw new Error(`${t('itemName')}: ${t('required')}`);
       if (itemIds.has(id)) throw new Error(t('itemExists', { name: draft.name.trim() }));
       await api.write('PUT', `/items/${encodeURIComponent(id)}`, { name: draft.name.trim(), categoryId: draft.categoryId, price: parsed.value, available: true, station: draft.station, modifierGroupIds: [] });
@@ -234,16 +235,4 @@ function GroupEditor({ group, onSaved }: { group: ModifierGroup; onSaved(): void
       <ErrorLine error={action.error} />
     </fieldset>
   );
-}
-
-/** "Es Teh Manis" → "es-teh-manis": item ids are slugs, like the seeded menu's. */
-function slug(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .replace(/[\s_]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
 }

@@ -3,9 +3,11 @@
  * (from the context), data loading with optional polling, and the few form pieces they reuse.
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { businessDayOf, currencyDecimals, formatMoney, parseMajor, type OutletSettings } from '@kiosk/shared';
+import { businessDayOf, formatMoney, type OutletSettings } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { ApiError, type OfficeApi } from './api';
+
+export { majorText, parseAmount } from './format';
 
 export interface Office {
   api: OfficeApi;
@@ -26,22 +28,6 @@ export function useOffice(): Office {
 export function useMoney(): (minor: number) => string {
   const { settings } = useOffice();
   return useCallback((minor: number) => formatMoney(minor, settings.currency, settings.locale), [settings.currency, settings.locale]);
-}
-
-/** Minor units → the text a person types ("25000", "12.50"). */
-export function majorText(minor: number, currency: string): string {
-  const decimals = currencyDecimals(currency);
-  return decimals === 0 ? String(minor) : (minor / 10 ** decimals).toFixed(decimals);
-}
-
-/** Typed amount → minor units, or an error message naming the field. */
-export function parseAmount(text: string, currency: string, field: string): { value: number } | { error: string } {
-  try {
-    const value = parseMajor(text, currency);
-    return value < 0 ? { error: `${field}: must not be negative` } : { value };
-  } catch {
-    return { error: `${field}: "${text}" is not an amount in ${currency}` };
-  }
 }
 
 export function useBusinessDay(): string {
