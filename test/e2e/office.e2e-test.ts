@@ -87,6 +87,14 @@ describe('browser: back-office', () => {
     await office.getByRole('button', { name: 'Save price of Kentang Goreng' }).click();
     expect(await office.getByRole('alert').textContent()).toMatch(/Price of Kentang Goreng: "abc" is not an amount in IDR/);
     expect(amountOf(await menu.getByRole('button', { name: 'Add Kentang Goreng', exact: true }).textContent())).toBe(21_500);
+    // Modifier editor: "Large" costs 6,000 more from now on; the terminal's dialog shows it live.
+    const sizes = office.getByRole('group', { name: 'Ukuran', exact: true });
+    await sizes.getByLabel('Price change of Large').fill('6000');
+    await sizes.getByRole('button', { name: 'Save Ukuran' }).click();
+    await menu.getByRole('button', { name: 'Add Es Kopi Susu', exact: true }).click();
+    const options = pos.getByRole('dialog', { name: 'Options for Es Kopi Susu' });
+    await expect.poll(async () => (await options.getByRole('group', { name: /Ukuran/ }).textContent()) ?? '', { timeout: 10_000 }).toMatch(/\+Rp\s?6\.000/);
+    await options.getByRole('button', { name: 'Cancel' }).click();
     await expectEveryControlNamed(office);
 
     // Staff: a new cashier with a PIN; a PIN another staff member has is refused.

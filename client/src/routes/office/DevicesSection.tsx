@@ -52,10 +52,11 @@ function DeviceRow({ device, onChange }: { device: DeviceView; onChange(): void 
   const { api } = useOffice();
   const [name, setName] = useState(device.name);
   const [stations, setStations] = useState(device.stations.join(', '));
+  const serverStations = device.stations.join(', ');
   useEffect(() => {
     setName(device.name);
-    setStations(device.stations.join(', '));
-  }, [device.name, device.stations]);
+    setStations(serverStations);
+  }, [device.name, serverStations]);
   const action = useAction();
   const revoked = device.revokedAt !== null;
   const save = () =>

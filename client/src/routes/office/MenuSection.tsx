@@ -178,7 +178,10 @@ function GroupEditor({ group, onSaved }: { group: ModifierGroup; onSaved(): void
   const { api, settings } = useOffice();
   const toDraft = (g: ModifierGroup) => ({ ...g, options: g.options.map((o) => ({ ...o, delta: majorText(o.priceDelta, settings.currency) })) });
   const [draft, setDraft] = useState(() => toDraft(group));
-  useEffect(() => setDraft(toDraft(group)), [group]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The server's copy replaces the draft only when it really changed (a save, someone else's
+  // edit), not on every catalog reload after an unrelated save.
+  const serverCopy = JSON.stringify(group);
+  useEffect(() => setDraft(toDraft(JSON.parse(serverCopy) as ModifierGroup)), [serverCopy]);
   const action = useAction();
   const save = () =>
     void action.run(async () => {

@@ -151,7 +151,13 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { la
     );
   return (
     <span className="flex gap-1">
-      <button className="rounded bg-rose-700 px-3 py-1.5 text-white" onClick={() => (setArmed(false), onConfirm())}>
+      <button
+        className="rounded bg-rose-700 px-3 py-1.5 text-white"
+        onClick={() => {
+          setArmed(false);
+          onConfirm();
+        }}
+      >
         {confirmLabel}
       </button>
       <button className={quietButtonClass} onClick={() => setArmed(false)}>
