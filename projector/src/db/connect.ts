@@ -5,9 +5,9 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PGliteThread } from './pglite-thread';
 import type { Database } from './schema';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -77,9 +77,15 @@ function isAlive(pid: number): boolean {
 
 async function connectPGlite(dataDir: string | undefined): Promise<KioskDatabase> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const pglite = await PGlite.create(dataDir ? dataDir : undefined, {
-    parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => Number(v) },
-  });
+  // On a worker thread (pglite-thread.ts): PGlite's WASM runs synchronously on its caller, and
+  // the relay's event loop must not stall for it. Same parsers (INT8, DATE, NUMERIC) as PostgreSQL.
+  let pglite: PGliteThread;
+  try {
+    pglite = await PGliteThread.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // Kysely 0.29 ships a PGlite dialect (one connection, serialized), so we need none of our own.
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
