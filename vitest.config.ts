@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['{shared,sync-server,projector,client}/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+          include: ['{shared,store,sync-server,projector,cli,client}/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'db',
           sequence: { groupOrder: 1 },
-          include: ['{shared,sync-server,projector,client}/src/**/*.{pg,int}-test.ts', 'migrations/**/*.pg-test.ts', 'test/**/*.int-test.ts'],
+          include: ['{shared,store,sync-server,projector,cli,client}/src/**/*.{pg,int}-test.ts', 'migrations/**/*.pg-test.ts', 'test/**/*.{pg,int}-test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { signToken } from '../sync-server/src/auth/tokens';
-import { TEST_SECRET } from '../sync-server/src/testing';
+import { TEST_SECRET } from '@kiosk/sync-server/testing';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,7 +82,7 @@ export interface RelayProcess {
 
 /**
  * Starts a relay in its own process, so neither shares an event loop with the clients.
- * Ours: `sync-server/src/testing/relay-process.ts` (env: KIOSK_TEST_DATA_DIR for PGlite on disk,
+ * Ours: `cli/src/testing/relay-process.ts` (env: KIOSK_TEST_DATA_DIR for PGlite on disk,
  * KIOSK_TEST_DATABASE_URL for PostgreSQL). Stock: `@y/websocket-server` 0.1.1, no persistence.
  */
 export async function startRelay(kind: 'ours' | 'stock', env: Record<string, string> = {}, options: { gcOnSignal?: boolean } = {}): Promise<RelayProcess> {
@@ -95,7 +95,7 @@ export async function startRelay(kind: 'ours' | 'stock', env: Record<string, str
   const child =
     kind === 'stock'
       ? spawn(process.execPath, [...gc, 'node_modules/@y/websocket-server/src/server.js'], { cwd: REPO_ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio })
-      : spawn(process.execPath, [...gc, '--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
+      : spawn(process.execPath, [...gc, '--import', 'tsx', 'cli/src/testing/relay-process.ts'], {
           cwd: REPO_ROOT,
           env: { ...process.env, KIOSK_TEST_PORT: String(port), KIOSK_TEST_DATABASE_URL: '', KIOSK_TEST_DATA_DIR: '', ...env },
           stdio,

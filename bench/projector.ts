@@ -2,14 +2,14 @@
  * projector: orders/s from the update log to rows (each order 3 lines with their modifiers and
  * 1 payment, numbered, numbers written back), on PostgreSQL when a server is reachable and on
  * PGlite, side by side with inserting the same rows one transaction per order. The measuring
- * itself lives in `projector/src/bench.ts` (`benchProjector`), run in a fresh process per
+ * itself lives in `bench/children/projector-bench.ts` (`benchProjector`), run in a fresh process per
  * database (`children/projector.ts`), as `kiosk project` runs.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BenchResult } from '../projector/src/bench';
+import type { BenchResult } from './children/projector-bench';
 import { REPO_ROOT, record, round, say } from './lib';
 
 const PG_ORDERS = Number(process.env.KIOSK_BENCH_PROJECTOR_ORDERS ?? 20_000);

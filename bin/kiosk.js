@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../sync-server/src/cli/main.ts');
+await import('../cli/src/main.ts');

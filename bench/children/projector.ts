@@ -5,8 +5,8 @@
  * Env: KIOSK_BENCH_TARGET = a postgres:// URL, or a PGlite data directory; KIOSK_BENCH_ORDERS.
  * Progress on stderr; one JSON line (BenchResult) on stdout.
  */
-import { connectDatabase, migrateToLatest } from '@kiosk/projector/db';
-import { benchProjector } from '../../projector/src/bench';
+import { connectDatabase, migrateToLatest } from '@kiosk/store';
+import { benchProjector } from './projector-bench';
 
 const target = process.env.KIOSK_BENCH_TARGET ?? '';
 const orders = Number(process.env.KIOSK_BENCH_ORDERS ?? 10_000);

@@ -11,5 +11,4 @@ export { verify, type Difference, type DifferenceKind, type VerifyOptions } from
 export { projectOrder, type DocMeta } from './project/project-order';
 export type * from './project/rows';
 export { Lease, LeaseLostError, ALL_OUTLETS, type LeaseScope, type ProjectorMode } from './numbering/lease';
-export { PROJECTOR_DEVICE, PROJECTOR_ORIGIN } from './tail/engine';
-export { benchProjector, type BenchResult } from './bench';
+export { PROJECTOR_DEVICE, PROJECTOR_ORIGIN } from './tail/batch-projector';

@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { eventually } from '@kiosk/shared/testing';
 import { sql } from 'kysely';
-import { connectDatabase, type KioskDatabase } from './db/connect';
-import { migrateToLatest } from './db/migrate';
-import { testDatabaseTargets } from './db/testing';
-import { appendUpdates } from './db/update-log';
+import { connectDatabase, type KioskDatabase } from '@kiosk/store';
+import { migrateToLatest } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
+import { appendUpdates } from '@kiosk/store';
 import { verify } from './maintenance/verify';
 import { prng, Workload } from './testing/workload';
 

@@ -11,11 +11,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { KioskDatabase } from './db/connect';
-import { UPDATE_LOG_CHANNEL } from './db/update-log';
+import type { KioskDatabase } from '@kiosk/store';
+import { UPDATE_LOG_CHANNEL } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, LeaseLostError, outletsLeasedByOthers, type LeaseScope, type ProjectorMode } from './numbering/lease';
 import { DocCache, describe } from './tail/doc-cache';
-import { Engine, type LogRow } from './tail/engine';
+import { Engine, type LogRow } from './tail/batch-projector';
 
 export interface ProjectorLogger {
   info(message: string, data?: Record<string, unknown>): void;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { sql } from 'kysely';
-import { migrationsUpToDate, type KioskDatabase } from '@kiosk/projector/db';
+import { migrationsUpToDate, type KioskDatabase } from '@kiosk/store';
 import type { RelayMetrics } from './metrics/metrics';
 import type { Relay } from './relay/relay';
 

@@ -1,12 +1,13 @@
 /**
  * @kiosk/sync-server — the authenticated, durable y-websocket relay (+ LAN box upstream link),
- * its HTTP app, and the token helpers other parts use.
+ * its HTTP app, the back-office API (`office/`), and the token helpers other parts use.
  */
 export { startSyncServer, type SyncServer, type SyncServerOptions } from './server';
 export type { Relay, Actor, RelayLimits } from './relay/relay';
 export { UPDATE_LOG_ORIGIN_CHANNEL, DEFAULT_LIMITS } from './relay/relay';
 export * from './auth/index';
-export { compactDocument, rowsSinceSnapshot, loadDocument, LoadError } from './persistence/index';
 export { createRelayMetrics, type RelayMetrics, type RefusalReason } from './metrics/metrics';
 export type { UpstreamOptions } from './upstream/box';
 export { backoffDelay } from './upstream/backoff';
+export * from './office/index';
+export * from './office/reports/index';

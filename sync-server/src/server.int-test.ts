@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
 import type { RelayCore } from './relay/relay';
-import { startTestRelay, type TestRelay } from './testing';
+import { startTestRelay, type TestRelay } from './testing/start-test-relay';
 
 describe('sync server', () => {
   let relay: TestRelay;

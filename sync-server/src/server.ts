@@ -13,7 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { WebSocketServer } from 'ws';
-import type { KioskDatabase } from '@kiosk/projector/db';
+import type { KioskDatabase } from '@kiosk/store';
 import { createHttpApp } from './http';
 import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
 import { RelayCore, type Relay, type RelayLimits } from './relay/relay';

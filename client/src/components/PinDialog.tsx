@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { StaffMember } from '@kiosk/shared';
 import { useT } from '../i18n';
-import { findStaffByPin } from './staff-pin';
+import { findStaffByPin } from '../orders/staff-pin';
 import { Dialog } from './Dialog';
 
 export function PinDialog({ title, staff, requireManager, onClose, onApproved }: { title: string; staff: StaffMember[]; requireManager?: boolean; onClose: () => void; onApproved: (member: StaffMember) => void }) {

@@ -10,11 +10,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { KioskDatabase } from '../db/connect';
+import type { KioskDatabase } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, type ProjectorMode } from '../numbering/lease';
 import { cursorNameFor, readLog } from '../projector';
 import { DocCache } from '../tail/doc-cache';
-import { Engine } from '../tail/engine';
+import { Engine } from '../tail/batch-projector';
 
 export interface RebuildProgress {
   /** Update-log rows processed so far. */

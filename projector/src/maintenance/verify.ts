@@ -7,7 +7,7 @@
  * Run it when the projector has caught up (a projector that is behind shows as differences).
  */
 import { readOrders, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '../db/connect';
+import type { KioskDatabase } from '@kiosk/store';
 import { projectOrder } from '../project/project-order';
 import { CHILD_TABLES, type OrderRows } from '../project/rows';
 import { DocCache, describe } from '../tail/doc-cache';

@@ -18,7 +18,7 @@
  * rebuild that takes numbers from the documents continues after them, never reusing one.
  */
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '@kiosk/store';
 import { insertRows } from '../write/json-rows';
 import type { OrderRow } from '../project/rows';
 

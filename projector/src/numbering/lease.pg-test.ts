@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
-import type { KioskDatabase } from '../db/connect';
-import { testDatabaseTargets } from '../db/testing';
+import type { KioskDatabase } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
 import { ALL_OUTLETS, Lease, LeaseLostError, outletsLeasedByOthers } from './lease';
 
 describe.each(testDatabaseTargets())('leases on $name', (target) => {

@@ -9,7 +9,7 @@
  * stopped VM) cannot commit numbers next to the new holder.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database } from '@kiosk/store';
 
 export type ProjectorMode = 'authority' | 'mirror';
 

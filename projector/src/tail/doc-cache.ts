@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import { DAY, readOutlet, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '../db/connect';
+import type { KioskDatabase } from '@kiosk/store';
 
 /** Origin of transactions that apply rows of the update log. */
 export const LOG_ORIGIN = 'projector:log';

@@ -7,8 +7,8 @@
  * orders, KILL_TOTAL (orders in all), KILL_CHUNK / KILL_INTERVAL_MS (stream pace), KILL_FINISH=1
  * to write every remaining order, wait until everything is projected, and exit 0.
  */
-import { connectDatabase } from '../db/connect';
-import { appendUpdates } from '../db/update-log';
+import { connectDatabase } from '@kiosk/store';
+import { appendUpdates } from '@kiosk/store';
 import { startProjector } from '../projector';
 import { Workload } from './workload';
 

@@ -18,7 +18,7 @@ import {
   type OutletSnapshot,
   type SubmitOrderInput,
 } from '@kiosk/shared';
-import type { NewUpdate } from '../db/update-log';
+import type { NewUpdate } from '@kiosk/store';
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same stream. */
 export function prng(seed: number): () => number {

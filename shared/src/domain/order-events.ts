@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import { formatZodError, orderEventSchema, type KitchenStatus, type OrderEvent, type PaymentMethod } from '../protocol/schemas';
 import { orderEvents, readOrder } from '../doc/day-doc';
-import { uuidv7 } from './ids';
+import { uuidv7 } from './uuid';
 
 export interface EventOptions {
   now: number;

@@ -10,7 +10,7 @@ import { readOutlet, type OutletSnapshot } from '../doc/outlet-doc';
 import { DAY, ORDER } from '../doc/layout';
 import { ordersMap, readOrders } from '../doc/day-doc';
 import { businessDayOf } from './business-day';
-import { uuidv7 } from './ids';
+import { uuidv7 } from './uuid';
 import { price, type PricedLineInput } from './pricing';
 
 export class OrderRejected extends Error {

@@ -1,3 +1,3 @@
 export * from './tokens';
 export * from './roles';
-export * from './revocation';
+export * from './revocation-cache';

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { eventually } from '@kiosk/shared/testing';
-import { connectDatabase, type KioskDatabase } from '@kiosk/projector/db';
-import { testDatabaseTargets } from '@kiosk/projector/db/testing';
+import { connectDatabase, type KioskDatabase } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
 import { signToken } from '../auth/tokens';
-import { openTestClient, TEST_SECRET, type TestClient } from '../testing';
+import { openTestClient, TEST_SECRET, type TestClient } from '../testing/start-test-relay';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -23,7 +23,7 @@ interface RelayProcess {
 }
 
 async function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/testing/relay-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/src/testing/relay-process.ts'], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

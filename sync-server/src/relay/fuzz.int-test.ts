@@ -11,11 +11,11 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import type { KioskDatabase } from '@kiosk/projector/db';
-import { testDatabaseTargets } from '@kiosk/projector/db/testing';
-import { loadDocument } from '../persistence/load';
-import { startTestRelay, type TestRelay } from '../testing';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate } from './protocol';
+import type { KioskDatabase } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
+import { loadDocument } from '@kiosk/store';
+import { startTestRelay, type TestRelay } from '../testing/start-test-relay';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '@kiosk/shared';
 
 /** Seeded PRNG (mulberry32): a failing run prints its seed and replays exactly. */
 function prng(seed: number): () => number {

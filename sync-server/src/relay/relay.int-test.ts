@@ -4,12 +4,12 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import { appendUpdates, type KioskDatabase } from '@kiosk/projector/db';
-import { testDatabaseTargets } from '@kiosk/projector/db/testing';
-import { revokeToken } from '../auth/revocation';
+import { appendUpdates, type KioskDatabase } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
+import { revokeToken } from '../auth/revocation-cache';
 import { signToken, verifyToken } from '../auth/tokens';
-import { startTestRelay, type TestClient, type TestRelay } from '../testing';
-import { encodeUpdate } from './protocol';
+import { startTestRelay, type TestClient, type TestRelay } from '../testing/start-test-relay';
+import { encodeUpdate } from '@kiosk/shared';
 import type { RelayCore } from './relay';
 
 /** Stored state vectors (sync step 1 messages) a stock client received from the relay. */

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { eventually } from '@kiosk/shared/testing';
-import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/projector/db';
-import { testDatabaseTargets } from '@kiosk/projector/db/testing';
+import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
+import { testDatabaseTargets } from '@kiosk/store/testing';
 import { signToken } from '../auth/tokens';
 import { startSyncServer, type SyncServer } from '../server';
-import { openTestClient, startTestRelay, type TestClient, type TestRelay } from '../testing';
+import { openTestClient, startTestRelay, type TestClient, type TestRelay } from '../testing/start-test-relay';
 
 const BOX_SECRET = 'box-secret-different-from-the-cloud-1234';
 

@@ -17,7 +17,7 @@
  */
 import { decodeJwt } from 'jose';
 import { dayDocName, outletDocName, parseDocName } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/projector/db';
+import type { KioskDatabase } from '@kiosk/store';
 import type { RelayCore } from '../relay/relay';
 import type { SharedDoc } from '../relay/shared-doc';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';

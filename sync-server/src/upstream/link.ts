@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import type { UpstreamOrigin } from '../relay/relay';
-import { encodeSyncStep1, encodeUpdate, MessageType } from '../relay/protocol';
+import { encodeSyncStep1, encodeUpdate, MessageType } from '@kiosk/shared';
 import { backoffDelay, type BackoffOptions } from './backoff';
 
 export interface LinkOptions {

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { recall, setStationStatus } from '@kiosk/shared';
 import { AppHeader } from '../../components/AppHeader';
 import { Unpaired } from '../../components/Unpaired';
-import { useOrders, type ShownOrder } from '../../components/orders';
+import { useOrders, type ShownOrder } from '../../orders/orders';
 import { useT } from '../../i18n';
 import { SessionGate, useDay, useNow, useOutlet, useSession } from '../../sync/react';
 import { ageLevel, allDayCounts, doneTickets, isOpenStatus, linesFor, openTickets, stationsFor } from './kitchen-view';

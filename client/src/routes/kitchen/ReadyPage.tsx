@@ -4,7 +4,7 @@
  */
 import { AppHeader } from '../../components/AppHeader';
 import { Unpaired } from '../../components/Unpaired';
-import { useOrders } from '../../components/orders';
+import { useOrders } from '../../orders/orders';
 import { useT } from '../../i18n';
 import { SessionGate, useDay } from '../../sync/react';
 

@@ -4,7 +4,7 @@
  * shows under "late orders" and "adjustments" until the next Z report carries it.
  */
 import { useState } from 'react';
-import type { CashDrawer, DayFigures, XReport } from '@kiosk/projector/reports';
+import type { CashDrawer, DayFigures, XReport } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, Figure, inputClass, Panel, parseAmount, quietButtonClass, useAction, useBusinessDay, useLoad, useMoney, useOffice } from './kit';
 import { PaymentsTable, SummaryFigures } from './TodaySection';

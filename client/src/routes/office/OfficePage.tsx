@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { Link, useParams } from '@tanstack/react-router';
 import type { OutletSettings } from '@kiosk/shared';
 import { LanguageSwitch, useI18n, useT, type Translate } from '../../i18n';
-import { OfficeApi, loadSession, saveSession, signIn, type OfficeSession } from './api';
+import { OfficeApi, loadSession, saveSession, signIn, type OfficeSession } from '../../api/office';
 import { buttonClass, ErrorLine, errorText, inputClass, OfficeProvider, type Office } from './kit';
 import { TodaySection } from './TodaySection';
 import { ReportsSection } from './ReportsSection';

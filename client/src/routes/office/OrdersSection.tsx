@@ -1,6 +1,6 @@
 /** Orders from the SQL store: search by daily number or provisional reference, and the flagged ones. */
 import { useState } from 'react';
-import type { FlaggedOrder, OrderListEntry } from '@kiosk/projector/reports';
+import type { FlaggedOrder, OrderListEntry } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { ErrorLine, inputClass, Panel, useBusinessDay, useLoad, useMoney } from './kit';
 

@@ -10,7 +10,7 @@ import { useT } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { buttonClass, ErrorLine, inputClass, Panel, quietButtonClass, useAction, useBusinessDay, useLoad, useMoney, useOffice } from './kit';
 import { SummaryFigures } from './TodaySection';
-import type { SalesSummary } from '@kiosk/projector/reports';
+import type { SalesSummary } from '@kiosk/shared';
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
 

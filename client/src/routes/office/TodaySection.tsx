@@ -1,5 +1,5 @@
 /** Live sales of the outlet's current business day (the running X report), refreshed every 5 s. */
-import type { PaymentSales, SalesSummary, XReport } from '@kiosk/projector/reports';
+import type { PaymentSales, SalesSummary, XReport } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { ErrorLine, Figure, Panel, useBusinessDay, useLoad, useMoney } from './kit';
 

@@ -5,7 +5,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { businessDayOf, formatMoney, type OutletSettings } from '@kiosk/shared';
 import { useT } from '../../i18n';
-import { ApiError, type OfficeApi } from './api';
+import { ApiError, type OfficeApi } from '../../api/office';
 
 export { majorText, parseAmount } from './format';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { formatMoney, refund, voidLine, type KitchenStatus, type OutletSettings, type StaffMember } from '@kiosk/shared';
 import { Dialog } from '../../components/Dialog';
 import { PinDialog } from '../../components/PinDialog';
-import { matchesOrderQuery, orderLabel, type ShownOrder } from '../../components/orders';
+import { matchesOrderQuery, orderLabel, type ShownOrder } from '../../orders/orders';
 import { useT, type Translate } from '../../i18n';
 import type { DocSync } from '../../sync/doc-sync';
 import { Receipt } from './Receipt';

@@ -8,8 +8,8 @@ import { price, submitOrder, type Item, type OrderType, type OutletSnapshot, typ
 import { AppHeader } from '../../components/AppHeader';
 import { PinDialog } from '../../components/PinDialog';
 import { Unpaired } from '../../components/Unpaired';
-import { useOrders } from '../../components/orders';
-import { findStaffByPin } from '../../components/staff-pin';
+import { useOrders } from '../../orders/orders';
+import { findStaffByPin } from '../../orders/staff-pin';
 import { useT } from '../../i18n';
 import { SessionGate, useDay, useOutlet, useSession } from '../../sync/react';
 import { CartPanel, type CartLine } from './CartPanel';

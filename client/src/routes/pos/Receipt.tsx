@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { formatMoney, type OutletSettings } from '@kiosk/shared';
-import type { ShownOrder } from '../../components/orders';
+import type { ShownOrder } from '../../orders/orders';
 import { useI18n } from '../../i18n';
 
 /** QR of the order reference; the generator is loaded on demand (not in the POS start-up JS). */

@@ -1,0 +1,215 @@
+/**
+ * What each `kiosk` command does. Thin: it wires the parts (store, relay, API, projector)
+ * together; the parts themselves live in their own packages and are tested there.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DEMO, formatZodError } from '@kiosk/shared';
+import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
+import { rebuild, startProjector, verify } from '@kiosk/projector';
+import { createApi, createPairingCode } from '@kiosk/sync-server';
+import { signToken } from '@kiosk/sync-server';
+import { startSyncServer } from '@kiosk/sync-server';
+import type { KioskConfig } from './config';
+import { loadSecret } from './secret';
+import { isFirstStart, seedDemo } from './seed-demo';
+
+export const COMMANDS = ['start', 'serve', 'project', 'migrate', 'seed-demo', 'token', 'pairing-code', 'rebuild', 'verify'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
+
+/** Exit code to return, or -1 for "keep running" (servers). */
+export async function runCommand(command: CommandName, config: KioskConfig, flags: Record<string, string | undefined>): Promise<number> {
+  switch (command) {
+    case 'start':
+      return runServers(config, { relay: true, projector: true });
+    case 'serve':
+      return runServers(config, { relay: true, projector: false });
+    case 'project':
+      return runServers(config, { relay: false, projector: true });
+    case 'migrate':
+      return withStore(config, async (store) => {
+        const applied = await migrateToLatest(store.db);
+        console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+        return 0;
+      });
+    case 'seed-demo':
+      return withStore(config, async (store) => {
+        await migrateToLatest(store.db);
+        const { outletUpdated } = await seedDemo(store);
+        console.log(outletUpdated ? `seeded demo tenant '${DEMO.tenant}', outlet '${DEMO.outlet}'` : 'demo outlet already seeded; nothing changed');
+        return 0;
+      });
+    case 'token':
+      return printToken(config, flags);
+    case 'pairing-code':
+      return withStore(config, async (store) => {
+        await migrateToLatest(store.db);
+        const { tenant, outlet } = tenantOutletFlags(flags);
+        const pairing = await createPairingCode(store, { tenant, outlet, createdBy: 'cli' });
+        console.log(pairing.code);
+        return 0;
+      });
+    case 'rebuild':
+      return withStore(config, async (store) => {
+        await migrateToLatest(store.db);
+        const started = Date.now();
+        const result = await rebuild({
+          store,
+          onProgress: ({ done, total }) => {
+            const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+            process.stderr.write(`\r${progressBar(done, total)} ${done}/${total} updates, ${Math.round(done / seconds)}/s   `);
+          },
+        });
+        process.stderr.write('\n');
+        console.log(`rebuilt: ${JSON.stringify(result)}`);
+        return 0;
+      });
+    case 'verify':
+      return withStore(config, async (store) => {
+        const differences = await verify({ store });
+        for (const difference of differences) console.log(JSON.stringify(difference));
+        console.log(differences.length === 0 ? 'verify: rows match the documents' : `verify: ${differences.length} difference(s)`);
+        return differences.length === 0 ? 0 : 1;
+      });
+    default: {
+      const unreachable: never = command;
+      throw new Error(`unhandled command ${String(unreachable)}`);
+    }
+  }
+}
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+async function openStore(config: KioskConfig): Promise<KioskDatabase> {
+  return connectDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') });
+}
+
+async function withStore(config: KioskConfig, fn: (store: KioskDatabase) => Promise<number>): Promise<number> {
+  const store = await openStore(config);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const tokenFlags = z.object({
+  tenant: z.string().min(1, 'is required'),
+  outlet: z.string().min(1, 'is required'),
+  role: z.enum(['terminal', 'kitchen', 'manager', 'owner', 'projector']),
+  device: z.string().min(1).optional(),
+  ttl: z.coerce.number().int().positive().optional(),
+});
+
+function tenantOutletFlags(flags: Record<string, string | undefined>): { tenant: string; outlet: string } {
+  const parsed = tokenFlags.pick({ tenant: true, outlet: true }).safeParse({ tenant: flags.tenant ?? '', outlet: flags.outlet ?? '' });
+  if (!parsed.success) throw new Error(`invalid ${formatZodError(parsed.error, '-')}`.replace('-.', '--'));
+  return parsed.data;
+}
+
+async function printToken(config: KioskConfig, flags: Record<string, string | undefined>): Promise<number> {
+  const parsed = tokenFlags.safeParse({ tenant: flags.tenant ?? '', outlet: flags.outlet ?? '', role: flags.role, device: flags.device, ttl: flags.ttl });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    console.error(`kiosk token: invalid --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid value'}`);
+    return 2;
+  }
+  const { tenant, outlet, role, device, ttl } = parsed.data;
+  const secret = await loadSecret(config.secret, config.dataDir);
+  const token = await signToken(secret, { tenant, outlet, role, deviceId: device ?? `${role}-cli`, ttlSeconds: ttl });
+  process.stdout.write(`${token}\n`);
+  return 0;
+}
+
+/**
+ * Builds the client when its build output is missing (first `npm start` on a fresh clone).
+ * Several processes may start at once (tests, a LAN box and its projector): each builds into its
+ * own directory and moves it into place in one rename, so nobody serves a half-emptied dist.
+ */
+export function ensureClientBuilt(): void {
+  if (existsSync(path.join(CLIENT_DIST, 'index.html'))) return;
+  console.log('kiosk: building the client (first start)…');
+  const staging = `${CLIENT_DIST}.build-${process.pid}`;
+  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client', '--', '--outDir', staging, '--emptyOutDir'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error('client build failed (npm run build); see the output above');
+  }
+  try {
+    renameSync(staging, CLIENT_DIST);
+  } catch (error) {
+    // Another process got there first with an identical build: keep theirs.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(path.join(CLIENT_DIST, 'index.html'))) throw error;
+  }
+}
+
+async function runServers(config: KioskConfig, parts: { relay: boolean; projector: boolean }): Promise<number> {
+  if (parts.relay) ensureClientBuilt();
+  const store = await openStore(config);
+  const applied = await migrateToLatest(store.db);
+  if (applied.length) console.log(`kiosk: applied ${applied.length} migration(s)`);
+  if (config.demo && (await isFirstStart(store))) {
+    await seedDemo(store);
+    console.log(`kiosk: seeded the demo tenant '${DEMO.tenant}', outlet '${DEMO.outlet}'`);
+  }
+  const secret = await loadSecret(config.secret, config.dataDir);
+  const closers: Array<() => Promise<void>> = [];
+
+  let baseUrl: string | undefined;
+  if (parts.relay) {
+    const server = await startSyncServer({
+      store,
+      secret,
+      port: config.port,
+      host: config.host,
+      clientDist: CLIENT_DIST,
+      upstream: config.upstream && config.upstreamToken ? { url: config.upstream, token: config.upstreamToken } : undefined,
+      mountApi: (app, relay) => app.use('/api', createApi({ store, secret, relay })),
+    });
+    closers.push(() => server.close());
+    baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${server.port}`;
+  }
+  if (parts.projector) {
+    const projector = await startProjector({ store, mode: config.projectorMode });
+    closers.unshift(() => projector.close());
+  }
+
+  // One write, so a reader of the output (a test, a supervisor) sees the whole banner at once.
+  const banner = [`kiosk: database ${store.description}`];
+  if (baseUrl) {
+    banner.push(
+      `kiosk: listening on ${baseUrl}${config.upstream ? ` (LAN box, upstream ${config.upstream})` : ''}`,
+      `  POS terminal     ${baseUrl}/pos`,
+      `  Kitchen display  ${baseUrl}/kitchen`,
+      `  Back-office      ${baseUrl}/office`,
+      `  Pair a device    ${baseUrl}/setup   (pairing code: \`npx kiosk pairing-code --tenant ${DEMO.tenant} --outlet ${DEMO.outlet}\`, or from the back-office)`,
+    );
+    if (config.demo) banner.push(`  Sign in          back-office: owner@demo.kiosk / demo1234; terminal staff PINs: Sari 1234 (cashier), Budi 9999 (manager)`);
+  }
+  console.log(banner.join('\n'));
+  if (parts.projector) console.log(`kiosk: projector running (${config.projectorMode})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`kiosk: ${signal}, shutting down…`);
+    for (const close of closers) await close().catch((error: unknown) => console.error(`kiosk: close failed: ${String(error)}`));
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return -1;
+}

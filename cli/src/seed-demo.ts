@@ -1,0 +1,45 @@
+/**
+ * `kiosk seed-demo`: the demo tenant `demo`, outlet `main`. The outlet document is written
+ * into the update log like any device's update (device `seed`), so the relay and the
+ * projector see it the same way. Idempotent: the existing document is loaded first and
+ * only the difference (nothing, on a second run) is appended.
+ */
+import * as Y from 'yjs';
+import { DEMO, outletDocName, seedDemoOutlet } from '@kiosk/shared';
+import { appendUpdates, type KioskDatabase } from '@kiosk/store';
+import { seedOfficeDemo } from '@kiosk/sync-server';
+
+export async function loadDocFromLog(store: KioskDatabase, docName: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  const snapshot = await store.db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
+  if (snapshot) Y.applyUpdate(doc, snapshot.snapshot);
+  const rows = await store.db
+    .selectFrom('update_log')
+    .select('update')
+    .where('doc_name', '=', docName)
+    .where('id', '>', snapshot?.upto_id ?? 0)
+    .orderBy('id')
+    .execute();
+  for (const row of rows) Y.applyUpdate(doc, row.update);
+  return doc;
+}
+
+export async function seedDemo(store: KioskDatabase): Promise<{ outletUpdated: boolean }> {
+  const docName = outletDocName(DEMO.tenant, DEMO.outlet);
+  const doc = await loadDocFromLog(store, docName);
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  await seedDemoOutlet(doc);
+  if (updates.length > 0) {
+    await appendUpdates(store.db, [{ docName, update: Y.mergeUpdates(updates), deviceId: 'seed', origin: 'seed' }]);
+  }
+  await seedOfficeDemo(store, { tenant: DEMO.tenant, outlet: DEMO.outlet });
+  doc.destroy();
+  return { outletUpdated: updates.length > 0 };
+}
+
+/** True when the demo outlet document has never been written (first start). */
+export async function isFirstStart(store: KioskDatabase): Promise<boolean> {
+  const row = await store.db.selectFrom('update_log').select('id').where('doc_name', '=', outletDocName(DEMO.tenant, DEMO.outlet)).limit(1).executeTakeFirst();
+  return row === undefined;
+}

@@ -1,0 +1,4 @@
+/** The device's sync layer without React: what the integration tests in `test/client-sync/` drive against a real relay. */
+export { DocSync } from './doc-sync';
+export { DeviceSession } from './session';
+export { isOrderStored } from './stored-state';

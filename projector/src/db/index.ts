@@ -1,4 +1,0 @@
-export * from './connect';
-export * from './migrate';
-export * from './update-log';
-export type { Database } from './schema';

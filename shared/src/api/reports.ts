@@ -1,0 +1,187 @@
+/**
+ * The back-office reports' response types: shared by the queries that build them
+ * (`sync-server/src/office/reports/`) and the screens that show them (`client/src/routes/office/`).
+ */
+
+/** An outlet and an inclusive range of its business days (`YYYY-MM-DD`). */
+export interface ReportRange {
+  tenant: string;
+  outlet: string;
+  from: string;
+  to: string;
+  /** IANA zone of the outlet, for hour-of-day. */
+  timeZone: string;
+}
+
+/** Money fields are integer minor units. */
+export interface SalesSummary {
+  /** Orders not cancelled. */
+  orders: number;
+  cancelled: number;
+  /** Σ line gross (qty × (unit price + modifiers)) before discounts. */
+  gross: number;
+  /** Promotions + manual discounts. */
+  discounts: number;
+  /** Amount removed by voided lines. */
+  voids: number;
+  serviceCharge: number;
+  /** Inclusive + exclusive taxes as priced. */
+  tax: number;
+  /** Billed after voids (what customers owe). */
+  total: number;
+  /** Money given back. */
+  refunds: number;
+  /** total − tax − serviceCharge − refunds. */
+  net: number;
+  /** round(total / orders), 0 without orders. */
+  averageTicket: number;
+  /** Σ tenders applied (payments). */
+  payments: number;
+}
+
+export interface DaySummary extends SalesSummary {
+  businessDay: string;
+}
+export interface ItemSales {
+  itemId: string;
+  name: string;
+  categoryId: string;
+  qty: number;
+  voidedQty: number;
+  gross: number;
+  discount: number;
+  net: number;
+}
+export interface CategorySales {
+  categoryId: string;
+  qty: number;
+  gross: number;
+  discount: number;
+  net: number;
+}
+export interface PaymentSales {
+  method: string;
+  count: number;
+  amount: number;
+  refunds: number;
+  net: number;
+}
+export interface HourSales {
+  hour: number;
+  orders: number;
+  total: number;
+}
+export interface DeviceSales {
+  deviceId: string;
+  orders: number;
+  total: number;
+}
+export interface StaffSales {
+  staffId: string;
+  orders: number;
+  total: number;
+}
+export interface KitchenTimes {
+  station: string;
+  tickets: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  maxSeconds: number;
+}
+export interface FlaggedOrder {
+  orderId: string;
+  businessDay: string;
+  number: number | null;
+  provisionalRef: string;
+  reasons: string[];
+}
+
+export interface LateOrder {
+  orderId: string;
+  businessDay: string;
+  number: number | null;
+  provisionalRef: string;
+  total: number;
+}
+
+export interface Adjustment {
+  /** The closed day whose figures changed. */
+  businessDay: string;
+  delta: SalesSummary;
+}
+
+export interface DayFigures {
+  day: string;
+  summary: SalesSummary;
+  payments: PaymentSales[];
+  cashDrawer: CashDrawer;
+  adjustments: Adjustment[];
+  lateOrders: LateOrder[];
+}
+
+export interface XReport extends Omit<DayFigures, 'adjustments'> {
+  closed: boolean;
+  /** The frozen Z figures when the day is closed. */
+  zReport: DayFigures | null;
+  /** What the next Z report will add for closed days. */
+  pendingAdjustments: Adjustment[];
+}
+
+export interface OrderListEntry {
+  id: string;
+  businessDay: string;
+  number: number | null;
+  provisionalRef: string;
+  deviceId: string;
+  staffId: string | null;
+  type: string;
+  table: string | null;
+  status: string;
+  kitchenStatus: string;
+  total: number;
+  netTotal: number;
+  paid: number;
+  refunded: number;
+  balanceDue: number;
+  createdAt: string;
+  flags: string[];
+}
+
+export interface OrderDetail extends OrderListEntry {
+  subtotal: number;
+  discount: number;
+  serviceCharge: number;
+  tax: number;
+  rounding: number;
+  voidedAmount: number;
+  note: string | null;
+  lines: Array<{ lineId: string; itemId: string; name: string; categoryId: string; station: string; qty: number; voidedQty: number; unitPrice: number; modifiersTotal: number; gross: number; discount: number; net: number; status: string; note: string | null; modifiers: Array<{ groupId: string; optionId: string; name: string; priceDelta: number }> }>;
+  payments: Array<{ id: string; method: string; amount: number; tendered: number | null; reference: string | null; deviceId: string; staffId: string | null; at: string }>;
+  voidsRefunds: Array<{ id: string; kind: string; lineId: string | null; qty: number | null; amount: number; method: string | null; reason: string; approvedBy: string | null; deviceId: string; staffId: string | null; at: string }>;
+  kitchen: Array<{ id: string; kind: string; station: string; status: string; lineId: string | null; deviceId: string; at: string }>;
+}
+
+export interface CashDrawerEvent {
+  id: number;
+  kind: 'float' | 'cash_in' | 'cash_out' | 'count';
+  amount: number;
+  note: string | null;
+  actor: string;
+  at: string;
+}
+
+export interface CashDrawer {
+  day: string;
+  float: number;
+  cashIn: number;
+  cashOut: number;
+  /** Cash tenders applied to the day's orders (change already deducted). */
+  cashSales: number;
+  cashRefunds: number;
+  expected: number;
+  /** The last count of the day, null until counted. */
+  counted: number | null;
+  /** counted − expected: positive = over, negative = short; null until counted. */
+  overShort: number | null;
+  events: CashDrawerEvent[];
+}

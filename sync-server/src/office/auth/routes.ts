@@ -1,0 +1,174 @@
+/**
+ * /api/auth — sign-in with email + password (owners, managers), staff PIN on a paired
+ * terminal, refresh (rotating), sign-out (revokes), and who-am-I.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { verifyPin } from '@kiosk/shared';
+import { writeAudit } from '../http/audit';
+import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
+import { forbidden, rateLimited, unauthorized } from '../http/errors';
+import { authenticate, requireRole } from '../http/middleware';
+import { outletsForUser } from '../outlets/outlets';
+import { dummyPasswordHash, verifyPassword } from './passwords';
+import { revokeJti } from '@kiosk/store';
+import { issueAccess, sha256, STAFF_ACCESS_TTL_SECONDS, startUserSession } from './sessions';
+import { withTenant } from '@kiosk/store';
+import { parseInput } from '../http/validate';
+
+const loginBody = z.object({
+  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
+  password: z.string().min(1, 'is required').max(200),
+  outlet: z.string().min(1).max(63).optional(),
+});
+const refreshBody = z.object({ refreshToken: z.string().min(10, 'is required').max(200), outlet: z.string().min(1).max(63).optional() });
+const logoutBody = z.object({ refreshToken: z.string().min(10).max(200).optional() });
+const pinBody = z.object({
+  pin: z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits'),
+  staffId: z.string().min(1).max(64).optional(),
+});
+
+export function authRoutes(ctx: ApiContext): Router {
+  const router = Router();
+
+  router.post('/login', async (req, res) => {
+    const body = parseInput(loginBody, req.body);
+    const key = `${body.email}|${clientIp(req)}`;
+    const wait = ctx.limits.signIn.retryAfter(key);
+    if (wait > 0) throw rateLimited(`too many failed sign-ins for ${body.email} from your address; try again in ${wait} s`, wait);
+    // Tenant unknown until the account is found: this one lookup runs as the table owner.
+    const user = await ctx.store.db
+      .selectFrom('users')
+      .select(['id', 'tenant_id', 'email', 'name', 'role', 'password_hash', 'disabled_at'])
+      .where('email', '=', body.email)
+      .executeTakeFirst();
+    const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
+    if (!user || !ok || user.disabled_at) {
+      ctx.limits.signIn.fail(key);
+      if (user) {
+        await withTenant(ctx.store, user.tenant_id, (trx) =>
+          writeAudit(trx, { tenant: user.tenant_id, outlet: null, actor: `user:${user.id}`, action: 'auth.sign_in_failed', details: { email: user.email, ip: clientIp(req) } }),
+        );
+      }
+      throw unauthorized('email or password is wrong');
+    }
+    ctx.limits.signIn.succeed(key);
+    const result = await withTenant(ctx.store, user.tenant_id, async (trx) => {
+      const outlets = await outletsForUser(trx, user);
+      const outlet = pickOutlet(outlets, body.outlet);
+      const session = await startUserSession(ctx, trx, { id: user.id, tenant: user.tenant_id, role: user.role }, outlet);
+      await writeAudit(trx, { tenant: user.tenant_id, outlet: null, actor: `user:${user.id}`, action: 'auth.sign_in', details: { email: user.email, ip: clientIp(req) } });
+      return { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id }, outlet, outlets };
+    });
+    res.json(result);
+  });
+
+  router.post('/refresh', async (req, res) => {
+    const body = parseInput(refreshBody, req.body);
+    const hash = sha256(body.refreshToken);
+    // Opaque token, tenant unknown: owner lookup, then everything else under the tenant.
+    const row = await ctx.store.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    if (!row || row.revoked_at || row.expires_at.getTime() <= ctx.now()) throw unauthorized('the refresh token is invalid or expired; sign in again');
+    const outcome = await withTenant(ctx.store, row.tenant_id, async (trx) => {
+      const claimed = await trx
+        .updateTable('refresh_tokens')
+        .set({ used_at: new Date(ctx.now()) })
+        .where('id', '=', row.id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      if (!claimed) {
+        // Reuse of a rotated token: someone else holds a copy. Sign the whole family out.
+        const family = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('family_id', '=', row.family_id).returning('access_jti').execute();
+        await writeAudit(trx, { tenant: row.tenant_id, outlet: null, actor: `user:${row.user_id}`, action: 'auth.refresh_reused', details: { family: row.family_id } });
+        return { kind: 'reused' as const, jtis: family.map((f) => f.access_jti).filter((j): j is string => !!j) };
+      }
+      const user = await trx.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled_at']).where('id', '=', row.user_id).executeTakeFirst();
+      if (!user || user.disabled_at) return { kind: 'gone' as const };
+      const outlets = await outletsForUser(trx, user);
+      const outlet = pickOutlet(outlets, body.outlet ?? row.outlet_id);
+      const session = await startUserSession(ctx, trx, { id: user.id, tenant: row.tenant_id, role: user.role }, outlet, row.family_id);
+      return { kind: 'ok' as const, body: { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id }, outlet, outlets } };
+    });
+    if (outcome.kind === 'reused') {
+      for (const jti of outcome.jtis) {
+        await revokeJti(ctx.store.db, jti);
+        ctx.relay.disconnect({ tokenId: jti });
+      }
+      throw unauthorized('this refresh token was already used; every session of this sign-in has been revoked, sign in again');
+    }
+    if (outcome.kind === 'gone') throw unauthorized('this account no longer exists or is disabled');
+    res.json(outcome.body);
+  });
+
+  router.post('/logout', authenticate(ctx), async (req, res) => {
+    const body = parseInput(logoutBody, req.body);
+    const p = principalOf(res);
+    const jtis = [p.jti];
+    await withTenant(ctx.store, p.tenant, async (trx) => {
+      if (body.refreshToken && p.kind === 'user') {
+        const row = await trx.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(body.refreshToken)).where('user_id', '=', p.userId).executeTakeFirst();
+        if (row) {
+          const family = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('family_id', '=', row.family_id).returning('access_jti').execute();
+          for (const f of family) if (f.access_jti) jtis.push(f.access_jti);
+        }
+      }
+      await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'auth.sign_out', details: {} });
+    });
+    for (const jti of new Set(jtis)) {
+      await revokeJti(ctx.store.db, jti);
+      ctx.relay.disconnect({ tokenId: jti });
+    }
+    res.status(204).end();
+  });
+
+  router.post('/pin', authenticate(ctx), requireRole('terminal'), async (req, res) => {
+    const p = principalOf(res);
+    if (p.kind !== 'device') throw forbidden('PIN sign-in needs a paired terminal’s device token');
+    const body = parseInput(pinBody, req.body);
+    const key = `${p.deviceId}|${clientIp(req)}`;
+    const wait = ctx.limits.pin.retryAfter(key);
+    if (wait > 0) throw rateLimited(`too many wrong PINs on this terminal; try again in ${wait} s`, wait);
+    const staff = await withTenant(ctx.store, p.tenant, async (trx) => {
+      let query = trx.selectFrom('staff').select(['id', 'name', 'role', 'pin_hash']).where('outlet_id', '=', p.outlet).where('removed_at', 'is', null);
+      if (body.staffId) query = query.where('id', '=', body.staffId);
+      const candidates = await query.execute();
+      for (const s of candidates) if (await verifyPin(body.pin, s.pin_hash)) return s;
+      return undefined;
+    });
+    if (!staff) {
+      ctx.limits.pin.fail(key);
+      throw unauthorized('wrong PIN');
+    }
+    ctx.limits.pin.succeed(key);
+    // Staff tokens never carry the owner role: an owner on a terminal acts as a manager there.
+    const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
+    const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });
+    await withTenant(ctx.store, p.tenant, (trx) =>
+      writeAudit(trx, { tenant: p.tenant, outlet: p.outlet, actor: `staff:${staff.id}`, action: 'auth.pin_sign_in', details: { staff: staff.name, device: p.deviceId } }),
+    );
+    res.json({ accessToken: access.token, expiresAt: access.expiresAt, role, staff: { id: staff.id, name: staff.name, role: staff.role } });
+  });
+
+  router.get('/me', authenticate(ctx), async (_req, res) => {
+    const p = principalOf(res);
+    const outlets = await withTenant(ctx.store, p.tenant, async (trx) => {
+      if (p.kind === 'user') return outletsForUser(trx, { id: p.userId, role: p.role });
+      const rows = await trx.selectFrom('outlets').select(['id', 'name', 'time_zone', 'currency']).where('id', '=', p.outlet).execute();
+      return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, currency: r.currency }));
+    });
+    res.json({ kind: p.kind, id: actorId(p), name: p.name, role: p.role, tenant: p.tenant, outlet: p.outlet, expiresAt: p.exp * 1000, outlets });
+  });
+
+  return router;
+}
+
+function pickOutlet(outlets: Array<{ id: string }>, wanted: string | undefined): string {
+  if (wanted) {
+    if (!outlets.some((o) => o.id === wanted)) throw forbidden(`you have no access to outlet ${JSON.stringify(wanted)}`);
+    return wanted;
+  }
+  // A token always names an outlet; an owner without one yet gets a placeholder that opens no document.
+  return outlets[0]?.id ?? 'none';
+}

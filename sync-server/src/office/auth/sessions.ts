@@ -1,0 +1,70 @@
+/**
+ * Access and refresh tokens for people. Access tokens are the relay's short-lived JWTs;
+ * refresh tokens are opaque random strings, stored only as a sha256 hash, single-use and
+ * rotated on every refresh. Presenting an already-rotated refresh token means it leaked:
+ * the whole sign-in (its family) is revoked.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '@kiosk/store';
+import { signToken } from '../../auth/tokens';
+import type { ApiContext, TokenRole } from '../http/context';
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const STAFF_ACCESS_TTL_SECONDS = 60 * 60;
+export const DEVICE_TOKEN_TTL_SECONDS = 365 * 24 * 60 * 60;
+export const REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+export interface IssuedAccess {
+  token: string;
+  jti: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export async function issueAccess(
+  ctx: ApiContext,
+  claims: { tenant: string; outlet: string; role: TokenRole; deviceId: string; ttlSeconds: number },
+): Promise<IssuedAccess> {
+  const jti = randomUUID();
+  const now = ctx.now();
+  const token = await signToken(ctx.secret, { ...claims, jti }, { now });
+  return { token, jti, expiresAt: (Math.floor(now / 1000) + claims.ttlSeconds) * 1000 };
+}
+
+export interface UserSession {
+  accessToken: string;
+  expiresAt: number;
+  refreshToken: string;
+  refreshExpiresAt: number;
+}
+
+export async function startUserSession(
+  ctx: ApiContext,
+  trx: Transaction<Database>,
+  user: { id: string; tenant: string; role: 'owner' | 'manager' },
+  outlet: string,
+  familyId: string = randomUUID(),
+): Promise<UserSession> {
+  const access = await issueAccess(ctx, { tenant: user.tenant, outlet, role: user.role, deviceId: `user:${user.id}`, ttlSeconds: ACCESS_TTL_SECONDS });
+  const refreshToken = randomBytes(32).toString('base64url');
+  const refreshExpiresAt = ctx.now() + REFRESH_TTL_MS;
+  await trx
+    .insertInto('refresh_tokens')
+    .values({
+      id: randomUUID(),
+      tenant_id: user.tenant,
+      user_id: user.id,
+      family_id: familyId,
+      token_hash: sha256(refreshToken),
+      outlet_id: outlet,
+      access_jti: access.jti,
+      expires_at: new Date(refreshExpiresAt),
+    })
+    .execute();
+  return { accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
+}

@@ -1,0 +1,79 @@
+/**
+ * Who is calling, and which outlet a request is about. Access tokens are the relay's (jose
+ * HS256, `signToken`/`verifyToken`); the API tells people from devices by the token's
+ * `deviceId`: `user:<id>` for owners/managers signed in with email + password,
+ * `staff:<id>` for staff signed in with a PIN on a terminal, else a paired device's id.
+ */
+import type { Request, Response } from 'express';
+import type { KioskDatabase } from '@kiosk/store';
+import type { RelayPort } from './relay-port';
+import type { RateLimiter } from '../auth/sign-in-limiter';
+
+export type TokenRole = 'terminal' | 'kitchen' | 'manager' | 'owner' | 'projector';
+
+export type Principal =
+  | { kind: 'user'; userId: string; role: 'owner' | 'manager'; tenant: string; outlet: string; jti: string; exp: number; name: string }
+  | { kind: 'staff'; staffId: string; role: TokenRole; tenant: string; outlet: string; jti: string; exp: number; name: string }
+  | { kind: 'device'; deviceId: string; role: TokenRole; tenant: string; outlet: string; jti: string; exp: number; name: string };
+
+/** The id written as actor into the audit log and as the editor of document changes. */
+export function actorId(p: Principal): string {
+  switch (p.kind) {
+    case 'user':
+      return `user:${p.userId}`;
+    case 'staff':
+      return `staff:${p.staffId}`;
+    case 'device':
+      return p.deviceId;
+    default: {
+      const unreachable: never = p;
+      throw new Error(`unknown principal ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export interface OutletRow {
+  tenant_id: string;
+  id: string;
+  name: string;
+  time_zone: string;
+  currency: string;
+}
+
+export interface ApiDeps {
+  store: KioskDatabase;
+  /** Token signing secret shared with the relay. */
+  secret: string | Uint8Array;
+  relay: RelayPort;
+  /** Injected clock (tests); default Date.now. */
+  now?: () => number;
+  /** Logger for unexpected errors; default console.error. */
+  log?: (message: string, error?: unknown) => void;
+  /** Sign-in throttles; defaults: 5 failures per 15 minutes per account + IP. */
+  limits?: { signIn?: RateLimiter; pin?: RateLimiter; pair?: RateLimiter };
+}
+
+export interface ApiContext {
+  store: KioskDatabase;
+  secret: string | Uint8Array;
+  relay: RelayPort;
+  now: () => number;
+  log: (message: string, error?: unknown) => void;
+  limits: { signIn: RateLimiter; pin: RateLimiter; pair: RateLimiter };
+}
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  if (!p) throw new Error('route needs authenticate() before it');
+  return p;
+}
+
+export function outletOf(res: Response): OutletRow {
+  const o = res.locals.outlet as OutletRow | undefined;
+  if (!o) throw new Error('route needs loadOutlet() before it');
+  return o;
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,26 @@
+/**
+ * Editing the outlet document on behalf of a person: the change goes through the relay
+ * (persisted, broadcast live, delivered to offline devices on reconnect) with the editor as
+ * its actor, and is written to the audit log with what it was before and after.
+ */
+import type * as Y from 'yjs';
+import { outletDocName } from '@kiosk/shared';
+import { writeAudit } from './audit';
+import { actorId, type ApiContext, type Principal } from './context';
+import { withTenant } from '@kiosk/store';
+
+export async function readOutletDoc(ctx: ApiContext, tenant: string, outlet: string): Promise<Y.Doc> {
+  return ctx.relay.getDoc(outletDocName(tenant, outlet));
+}
+
+export async function editOutletDoc(
+  ctx: ApiContext,
+  p: Principal,
+  outlet: string,
+  audit: { action: string; details: Record<string, unknown> },
+  edit: (doc: Y.Doc) => void,
+): Promise<void> {
+  // Relay first, outside any transaction (see withTenant); the audit row follows.
+  await ctx.relay.transactDoc(outletDocName(p.tenant, outlet), { deviceId: actorId(p) }, edit);
+  await withTenant(ctx.store, p.tenant, (trx) => writeAudit(trx, { tenant: p.tenant, outlet, actor: actorId(p), action: audit.action, details: { ...audit.details, by: p.name } }));
+}

@@ -1,0 +1,87 @@
+/**
+ * @kiosk/sync-server back-office API, mounted at `/api` by `startSyncServer({ mountApi })`.
+ * Every endpoint, body and response is listed in ./README.md.
+ *
+ * ```ts
+ * mountApi: (app, relay) => app.use('/api', createApi({ store, secret, relay }))
+ * ```
+ */
+import express, { Router } from 'express';
+import type { ApiContext, ApiDeps } from './http/context';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { authenticate, loadOutlet, requireRole } from './http/middleware';
+import { RateLimiter } from './auth/sign-in-limiter';
+import { authRoutes } from './auth/routes';
+import { catalogRoutes } from './catalog/routes';
+import { deviceRoutes, pairRoute } from './devices/routes';
+import { peopleRoutes } from './outlets/routes';
+import { reportRoutes } from './reports/routes';
+import { staffRoutes } from './staff/routes';
+
+export type { ApiDeps } from './http/context';
+export type { RelayPort } from './http/relay-port';
+export { withTenant, APP_ROLE } from '@kiosk/store';
+export { createPairingCode } from './devices/pairing';
+export { seedOfficeDemo, DEMO_STAFF, DEMO_USERS } from './seed';
+export { hashPassword, verifyPassword } from './auth/passwords';
+export { RateLimiter } from './auth/sign-in-limiter';
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+export function createApi(deps: ApiDeps): Router {
+  const now = deps.now ?? Date.now;
+  const ctx: ApiContext = {
+    store: deps.store,
+    secret: deps.secret,
+    relay: deps.relay,
+    now,
+    log: deps.log ?? ((message, error) => console.error(message, error)),
+    limits: {
+      signIn: deps.limits?.signIn ?? new RateLimiter({ limit: 5, windowMs: FIFTEEN_MINUTES, now }),
+      pin: deps.limits?.pin ?? new RateLimiter({ limit: 5, windowMs: 5 * 60 * 1000, now }),
+      pair: deps.limits?.pair ?? new RateLimiter({ limit: 10, windowMs: FIFTEEN_MINUTES, now }),
+    },
+  };
+
+  const api = Router();
+  // Bearer tokens, never cookies: any origin may call (a device paired from a page served
+  // by a LAN box to a cloud URL, an office page hosted elsewhere) without CSRF exposure.
+  api.use((req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Disposition');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  });
+  api.use(express.json({ limit: '256kb' }));
+  // Reports change with every order; nothing here may be cached by a browser or proxy.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  // Public: sign-in, refresh, pairing. (/auth/pin and /auth/logout authenticate themselves.)
+  api.use('/auth', authRoutes(ctx));
+  api.use('/pair', pairRoute(ctx));
+
+  // Everything below needs a valid, unrevoked access token.
+  api.use(authenticate(ctx));
+  api.use(peopleRoutes(ctx));
+
+  const outlet = Router({ mergeParams: true });
+  outlet.use(catalogRoutes(ctx));
+  outlet.use(staffRoutes(ctx));
+  outlet.use(deviceRoutes(ctx));
+  outlet.use(reportRoutes(ctx));
+  // Order matters: another tenant's outlet is 404 before any role check can say 403.
+  api.use('/outlets/:outlet', loadOutlet(ctx), requireRole('manager'), outlet);
+
+  api.use(notFoundHandler);
+  api.use(errorHandler(ctx.log));
+  return api;
+}

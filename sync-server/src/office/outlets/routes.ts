@@ -1,0 +1,135 @@
+/**
+ * Outlets and back-office users of a tenant: /api/outlets (list; owners create),
+ * /api/users (owners only).
+ */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { currencySchema } from '@kiosk/shared';
+import { patchSettings } from './outlet-doc';
+import { writeAudit } from '../http/audit';
+import { actorId, principalOf, type ApiContext } from '../http/context';
+import { badRequest, conflict, notFound } from '../http/errors';
+import { editOutletDoc } from '../http/doc-edit';
+import { outletsForUser } from './outlets';
+import { hashPassword } from '../auth/passwords';
+import { requireRole } from '../http/middleware';
+import { revokeJti } from '@kiosk/store';
+import { withTenant } from '@kiosk/store';
+import { parseInput } from '../http/validate';
+import { isTimeZone } from '../catalog/routes';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
+const outletBody = z.object({
+  id: slug,
+  name: z.string().trim().min(1, 'is required').max(80),
+  timeZone: z.string().min(1, 'is required'),
+  currency: currencySchema,
+  locale: z.string().min(2).default('id-ID'),
+});
+const userBody = z.object({
+  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
+  name: z.string().trim().min(1, 'is required').max(80),
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
+  role: z.enum(['owner', 'manager']),
+  outlets: z.array(slug).default([]),
+});
+
+export function peopleRoutes(ctx: ApiContext): Router {
+  const router = Router();
+
+  router.get('/outlets', async (_req, res) => {
+    const p = principalOf(res);
+    const outlets = await withTenant(ctx.store, p.tenant, async (trx) => {
+      if (p.kind === 'user') return outletsForUser(trx, { id: p.userId, role: p.role });
+      const rows = await trx.selectFrom('outlets').select(['id', 'name', 'time_zone', 'currency']).where('id', '=', p.outlet).execute();
+      return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, currency: r.currency }));
+    });
+    res.json({ outlets });
+  });
+
+  router.post('/outlets', requireRole('owner'), async (req, res) => {
+    const p = principalOf(res);
+    const body = parseInput(outletBody, req.body);
+    if (!isTimeZone(body.timeZone)) throw badRequest(`timeZone: ${JSON.stringify(body.timeZone)} is not an IANA time zone`, 'timeZone');
+    await withTenant(ctx.store, p.tenant, async (trx) => {
+      const exists = await trx.selectFrom('outlets').select('id').where('id', '=', body.id).executeTakeFirst();
+      if (exists) throw conflict(`id: outlet ${JSON.stringify(body.id)} already exists`, 'id');
+      await trx.insertInto('outlets').values({ tenant_id: p.tenant, id: body.id, name: body.name, time_zone: body.timeZone, currency: body.currency }).execute();
+    });
+    await editOutletDoc(ctx, p, body.id, { action: 'outlet.create', details: { id: body.id, name: body.name } }, (doc) =>
+      patchSettings(doc, {
+        name: body.name,
+        currency: body.currency,
+        locale: body.locale,
+        timeZone: body.timeZone,
+        businessDayStart: '04:00',
+        taxes: [],
+        serviceCharge: null,
+        manualDiscountLimitBp: 1000,
+        kitchenWarnSeconds: 300,
+        kitchenLateSeconds: 600,
+      }),
+    );
+    res.status(201).json({ outlet: { id: body.id, name: body.name, timeZone: body.timeZone, currency: body.currency } });
+  });
+
+  router.get('/users', requireRole('owner'), async (_req, res) => {
+    const p = principalOf(res);
+    const users = await withTenant(ctx.store, p.tenant, async (trx) => {
+      const rows = await trx.selectFrom('users').select(['id', 'email', 'name', 'role', 'created_at', 'disabled_at']).orderBy('email').execute();
+      const links = await trx.selectFrom('user_outlets').select(['user_id', 'outlet_id']).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        role: r.role,
+        outlets: links.filter((l) => l.user_id === r.id).map((l) => l.outlet_id),
+        createdAt: r.created_at.toISOString(),
+        disabledAt: r.disabled_at?.toISOString() ?? null,
+      }));
+    });
+    res.json({ users });
+  });
+
+  router.post('/users', requireRole('owner'), async (req, res) => {
+    const p = principalOf(res);
+    const body = parseInput(userBody, req.body);
+    const id = randomUUID();
+    const passwordHash = await hashPassword(body.password);
+    // Emails are unique across tenants; the check runs as the owner so a clash in another
+    // tenant is refused without saying whose account it is.
+    const taken = await ctx.store.db.selectFrom('users').select('id').where('email', '=', body.email).executeTakeFirst();
+    if (taken) throw conflict('email: this email address is already used by an account', 'email');
+    await withTenant(ctx.store, p.tenant, async (trx) => {
+      const outlets = await trx.selectFrom('outlets').select('id').execute();
+      body.outlets.forEach((o, i) => {
+        if (!outlets.some((x) => x.id === o)) throw badRequest(`outlets.${i}: no outlet ${JSON.stringify(o)}`, `outlets.${i}`);
+      });
+      await trx.insertInto('users').values({ id, tenant_id: p.tenant, email: body.email, name: body.name, role: body.role, password_hash: passwordHash }).execute();
+      if (body.outlets.length) await trx.insertInto('user_outlets').values(body.outlets.map((o) => ({ tenant_id: p.tenant, user_id: id, outlet_id: o }))).execute();
+      await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'user.create', details: { id, email: body.email, role: body.role, outlets: body.outlets } });
+    });
+    res.status(201).json({ user: { id, email: body.email, name: body.name, role: body.role, outlets: body.outlets } });
+  });
+
+  router.delete('/users/:userId', requireRole('owner'), async (req, res) => {
+    const p = principalOf(res);
+    const userId = String(req.params.userId);
+    if (p.kind === 'user' && p.userId === userId) throw conflict('you cannot disable your own account', 'userId');
+    const jtis = await withTenant(ctx.store, p.tenant, async (trx) => {
+      const user = await trx.updateTable('users').set({ disabled_at: new Date(ctx.now()) }).where('id', '=', userId).where('disabled_at', 'is', null).returning(['id', 'email']).executeTakeFirst();
+      if (!user) throw notFound(`user ${JSON.stringify(userId)}`);
+      const tokens = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('user_id', '=', userId).returning('access_jti').execute();
+      await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'user.disable', details: { id: userId, email: user.email } });
+      return tokens.map((t) => t.access_jti).filter((j): j is string => !!j);
+    });
+    for (const jti of jtis) {
+      await revokeJti(ctx.store.db, jti);
+      ctx.relay.disconnect({ tokenId: jti });
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}

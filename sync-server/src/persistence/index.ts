@@ -1,4 +1,0 @@
-export * from './load';
-export * from './write-batch';
-export * from './compaction';
-export * from './persist-queue';
