@@ -4,6 +4,7 @@
  */
 export * from './protocol/ids';
 export * from './protocol/close-codes';
+export * from './protocol/roles';
 export * from './protocol/version';
 export * from './protocol/schemas';
 export * from './protocol/doc-names';
@@ -13,6 +14,7 @@ export * from './doc/outlet-doc';
 export * from './doc/day-doc';
 export * from './domain/money';
 export * from './domain/uuid';
+export * from './util/asserts';
 export * from './domain/business-day';
 export * from './domain/pricing';
 export * from './domain/submit-order';

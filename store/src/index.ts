@@ -6,6 +6,8 @@ export * from './connect';
 export * from './migrate';
 export type { Database } from './schema';
 export * from './update-log/append';
+export * from './update-log/channels';
+export * from './update-log/read';
 export * from './update-log/group-commit';
 export * from './update-log/load';
 export * from './update-log/compaction';

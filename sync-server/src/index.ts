@@ -4,7 +4,7 @@
  */
 export { startSyncServer, type SyncServer, type SyncServerOptions } from './server';
 export type { Relay, Actor, RelayLimits } from './relay/relay';
-export { UPDATE_LOG_ORIGIN_CHANNEL, DEFAULT_LIMITS } from './relay/relay';
+export { DEFAULT_LIMITS } from './relay/relay';
 export * from './auth/index';
 export { createRelayMetrics, type RelayMetrics, type RefusalReason } from './metrics/metrics';
 export type { UpstreamOptions } from './upstream/box';

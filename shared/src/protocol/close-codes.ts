@@ -13,6 +13,49 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * Why the relay refused an update, a message or a connection: the close reason sent on the
+ * wire (a stable token the client switches on to pick a translated message), the label of
+ * `kiosk_relay_refused_total`, and, through `REFUSAL_CODE`, the close code.
+ */
+export const REFUSAL_REASONS = [
+  'unauthorized',
+  'forbidden',
+  'read_only',
+  'bad_request',
+  'bad_doc_name',
+  'too_large',
+  'rate_limited',
+  'too_many_docs',
+  'foreign_client_id',
+  'load_failed',
+  'shutting_down',
+  'slow_consumer',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** The one pairing of a refusal reason with its close code. */
+export const REFUSAL_CODE: Record<RefusalReason, CloseCode> = {
+  unauthorized: CloseCode.unauthorized,
+  forbidden: CloseCode.forbidden,
+  read_only: CloseCode.forbidden,
+  bad_request: CloseCode.badRequest,
+  bad_doc_name: CloseCode.badRequest,
+  too_large: CloseCode.tooLarge,
+  rate_limited: CloseCode.rateLimited,
+  too_many_docs: CloseCode.rateLimited,
+  // The stock client reconnects after these; so it resyncs (a foreign client id is most often
+  // a stale claim after a relay restart, not an attack).
+  foreign_client_id: CloseCode.tryAgain,
+  load_failed: CloseCode.tryAgain,
+  shutting_down: CloseCode.tryAgain,
+  slow_consumer: CloseCode.tryAgain,
+};
+
+export function isRefusalReason(value: string): value is RefusalReason {
+  return (REFUSAL_REASONS as readonly string[]).includes(value);
+}
+
 /** What a client should do after a close with this code. */
 export function closeAction(code: number): 'reauthenticate' | 'give-up' | 'retry' {
   switch (code) {

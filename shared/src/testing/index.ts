@@ -1,2 +1,3 @@
 export { eventually } from './eventually';
-export { SyncHarness, seededRandom, type Replica } from './sync-harness';
+export { SyncHarness, type Replica } from './sync-harness';
+export { seededRandom, randomInt } from './prng';

@@ -4,7 +4,8 @@ import { eventually } from '@kiosk/shared/testing';
 import type { KioskDatabase } from '../connect';
 import { migrationsUpToDate } from '../migrate';
 import { testDatabaseTargets } from '../testing';
-import { appendUpdates, UPDATE_LOG_CHANNEL } from './append';
+import { appendUpdates } from './append';
+import { UPDATE_LOG_CHANNEL } from './channels';
 
 describe.each(testDatabaseTargets())('update log on $name', (target) => {
   let store: KioskDatabase;

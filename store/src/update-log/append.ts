@@ -8,7 +8,6 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { parseDocName } from '@kiosk/shared';
 import type { Database } from '../schema';
 
-export const UPDATE_LOG_CHANNEL = 'kiosk_update_log';
 /** Arbitrary constant key for pg_advisory_xact_lock. */
 /** Serialises appends so ids become visible in order (taken for the rest of the transaction). */
 export const APPEND_LOCK_KEY = 727_001;

@@ -32,15 +32,12 @@ import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, DocNameError, parseDocName } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
 import { accessFor, isTrustedRelay } from '../auth/roles';
 import { RevocationCache } from '../auth/revocation-cache';
 import { TokenError, verifyToken, type TokenClaims } from '../auth/tokens';
 import type { RefusalReason, RelayMetrics, UpdateSource } from '../metrics/metrics';
-import { compactDocument } from '@kiosk/store';
-import { loadDocument } from '@kiosk/store';
+import { compactDocument, loadDocument, tailDocs, UPDATE_LOG_ORIGIN_CHANNEL, writeBatch, type KioskDatabase } from '@kiosk/store';
 import { PersistQueue, type Batch } from './persist-queue';
-import { writeBatch } from '@kiosk/store';
 import { Connection } from './connection';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, MessageType, SyncType } from '@kiosk/shared';
 import { createBucket, takeToken, type RateLimit, type TokenBucket } from './device-limits';
@@ -123,8 +120,6 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBufferedBytes: 16 * 1024 * 1024,
 };
 
-/** Channel of the origin-carrying notification (migration 2026-11-23-101). */
-export const UPDATE_LOG_ORIGIN_CHANNEL = 'kiosk_update_log_origin';
 
 /** Transaction origin of rows applied from the log tail: broadcast, never written again. */
 const TAIL_ORIGIN = Symbol('tail');
@@ -804,13 +799,7 @@ export class RelayCore implements Relay {
 
   private async tailOnce(names: string[]): Promise<void> {
     const since = Math.min(...names.map((n) => this.docs.get(n)?.lastLogId ?? 0));
-    const rows = await this.store.db
-      .selectFrom('update_log')
-      .select(['id', 'doc_name', 'origin', 'update'])
-      .where('doc_name', 'in', names)
-      .where('id', '>', since)
-      .orderBy('id')
-      .execute();
+    const rows = await tailDocs(this.store, names, since);
     for (const row of rows) {
       const shared = this.docs.get(row.doc_name);
       if (!shared || row.id <= shared.lastLogId) continue;
