@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { DAY } from '@kiosk/shared';
-import { Workload } from '../projector/src/testing/workload';
+import { Workload } from '@kiosk/projector/testing';
 import { connectPeer, percentile, record, round, say, startRelay, synced, tokenFor, until, type Peer, type RelayProcess } from './lib';
 
 const KITCHENS = 10;

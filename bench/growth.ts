@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import { foldOrder, readOrders, readOutlet, setItemAvailable, setOrderNumber, setStationStatus, putItem, writeSettings, type Item } from '@kiosk/shared';
-import { Workload } from '../projector/src/testing/workload';
+import { Workload } from '@kiosk/projector/testing';
 import { kb, percentile, record, round, say } from './lib';
 
 const DAYS = 365;

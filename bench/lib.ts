@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { signToken } from '../sync-server/src/auth/tokens';
+import { signToken } from '@kiosk/sync-server';
 import { TEST_SECRET } from '@kiosk/sync-server/testing';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

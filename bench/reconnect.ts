@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { DAY, readOrders } from '@kiosk/shared';
-import { Workload } from '../projector/src/testing/workload';
+import { Workload } from '@kiosk/projector/testing';
 import { connectPeer, record, round, say, startRelay, synced, tokenFor, until, type Peer, type RelayProcess } from './lib';
 
 const TERMINALS = 5;

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { Workload } from '../projector/src/testing/workload';
+import { Workload } from '@kiosk/projector/testing';
 import { connectPeer, record, round, rssBytes, say, startRelay, synced, tokenFor, until, type Peer, type RelayProcess } from './lib';
 
 const OUTLETS = Number(process.env.KIOSK_BENCH_RELAY_OUTLETS ?? 1_000);

@@ -7,25 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import {
-  addPayment,
-  cancelOrder,
-  DEMO_SETTINGS,
-  foldOrder,
-  putCategory,
-  putDevice,
-  putItem,
-  putModifierGroup,
-  putPromotion,
-  readOrder,
-  readOrders,
-  refund,
-  setStationStatus,
-  submitOrder,
-  voidLine,
-  writeSettings,
-  type OrderRecord,
-} from '@kiosk/shared';
+import { addPayment, cancelOrder, foldOrder, putCategory, putDevice, putItem, putModifierGroup, putPromotion, readOrder, readOrders, refund, setStationStatus, submitOrder, voidLine, writeSettings, type OrderRecord } from '@kiosk/shared';
+import { DEMO_SETTINGS } from '@kiosk/shared/demo';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { appendUpdates } from '@kiosk/store';

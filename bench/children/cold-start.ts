@@ -17,7 +17,7 @@ import { foldOrder, readOrders, setOrderNumber } from '@kiosk/shared';
 const modulesReady = performance.now();
 
 const ORDERS = Number(process.env.KIOSK_BENCH_COLD_START_ORDERS ?? 500);
-const { Workload } = await import('../../projector/src/testing/workload');
+const { Workload } = await import('@kiosk/projector/testing');
 const workload = await Workload.create({ terminals: 1, seed: 5, rotateEvery: 100 });
 const T0 = Date.parse('2026-11-22T03:00:00Z');
 const day = workload.businessDay(T0);

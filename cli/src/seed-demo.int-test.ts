@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { DEMO_STAFF_PINS, readOutlet, verifyPin } from '@kiosk/shared';
+import { readOutlet, verifyPin } from '@kiosk/shared';
+import { DEMO_STAFF_PINS } from '@kiosk/shared/demo';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { loadDocFromLog, seedDemo } from './seed-demo';

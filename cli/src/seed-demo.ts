@@ -5,7 +5,8 @@
  * only the difference (nothing, on a second run) is appended.
  */
 import * as Y from 'yjs';
-import { DEMO, outletDocName, seedDemoOutlet } from '@kiosk/shared';
+import { outletDocName } from '@kiosk/shared';
+import { DEMO, seedDemoOutlet } from '@kiosk/shared/demo';
 import { appendUpdates, type KioskDatabase } from '@kiosk/store';
 import { seedOfficeDemo } from '@kiosk/sync-server';
 

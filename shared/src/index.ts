@@ -23,4 +23,3 @@ export * from './domain/order-fold';
 export * from './domain/audit';
 export * from './domain/pin';
 export * from './api/reports';
-export * from './demo/cafe';

@@ -7,7 +7,8 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { readOutlet, seedDemoOutlet } from '@kiosk/shared';
+import { readOutlet } from '@kiosk/shared';
+import { seedDemoOutlet } from '@kiosk/shared/demo';
 import { eventually } from '@kiosk/shared/testing';
 import { MemoryStorage, TestWebSocket } from '@kiosk/client/sync/testing';
 import { startTestRelay, type TestRelay } from '@kiosk/sync-server/testing';

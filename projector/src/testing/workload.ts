@@ -4,20 +4,8 @@
  * exactly as the POS does. Every order (submission + payment) becomes one update-log row.
  */
 import * as Y from 'yjs';
-import {
-  addPayment,
-  DAY,
-  businessDayOf,
-  dayDocName,
-  outletDocName,
-  putDevice,
-  readOrder,
-  readOutlet,
-  seedDemoOutlet,
-  submitOrder,
-  type OutletSnapshot,
-  type SubmitOrderInput,
-} from '@kiosk/shared';
+import { addPayment, DAY, businessDayOf, dayDocName, outletDocName, putDevice, readOrder, readOutlet, submitOrder, type OutletSnapshot, type SubmitOrderInput } from '@kiosk/shared';
+import { seedDemoOutlet } from '@kiosk/shared/demo';
 import type { NewUpdate } from '@kiosk/store';
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same stream. */
