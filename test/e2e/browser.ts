@@ -11,7 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { eventually } from '@kiosk/shared/testing';
 import { REPO_ROOT, startKiosk, type KioskProcess } from '../kiosk-process';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (`scripts/ensure-chromium.mjs`, npm test's pretest, installs it); KIOSK_CHROMIUM overrides the path. */
+export const CHROMIUM = process.env.KIOSK_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 export const CHROMIUM_MISSING = `Debian's Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium). The browser tests CANNOT run without it — this is a failure, not a skip.`;
