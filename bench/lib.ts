@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import type { TokenRole } from '@kiosk/shared';
 import { signToken } from '@kiosk/sync-server';
 import { TEST_SECRET } from '@kiosk/sync-server/testing';
 
@@ -125,7 +126,7 @@ export async function startRelay(kind: 'ours' | 'stock', env: Record<string, str
   };
 }
 
-export type Role = 'terminal' | 'kitchen' | 'manager' | 'owner' | 'projector';
+export type Role = TokenRole;
 
 export function tokenFor(role: Role, deviceId: string, outlet = 'main', tenant = 'demo'): Promise<string> {
   return signToken(TEST_SECRET, { tenant, outlet, role, deviceId });

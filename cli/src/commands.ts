@@ -7,7 +7,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { formatZodError } from '@kiosk/shared';
+import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { rebuild, startProjector, verify } from '@kiosk/projector';
@@ -78,10 +78,8 @@ export async function runCommand(command: CommandName, config: KioskConfig, flag
         console.log(differences.length === 0 ? 'verify: rows match the documents' : `verify: ${differences.length} difference(s)`);
         return differences.length === 0 ? 0 : 1;
       });
-    default: {
-      const unreachable: never = command;
-      throw new Error(`unhandled command ${String(unreachable)}`);
-    }
+    default:
+      return unreachable(command, 'command');
   }
 }
 
@@ -107,7 +105,7 @@ async function withStore(config: KioskConfig, fn: (store: KioskDatabase) => Prom
 const tokenFlags = z.object({
   tenant: z.string().min(1, 'is required'),
   outlet: z.string().min(1, 'is required'),
-  role: z.enum(['terminal', 'kitchen', 'manager', 'owner', 'projector']),
+  role: z.enum(TOKEN_ROLES),
   device: z.string().min(1).optional(),
   ttl: z.coerce.number().int().positive().optional(),
 });

@@ -48,17 +48,8 @@ export const OPTIONS = {
 
 export type OptionName = keyof typeof OPTIONS;
 
-export interface KioskConfig {
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  secret: string | undefined;
-  upstream: string | undefined;
-  upstreamToken: string | undefined;
-  demo: boolean;
-  projectorMode: 'authority' | 'mirror';
-}
+/** The resolved configuration: each option's parsed type, straight from its schema (one source of truth). */
+export type KioskConfig = { [K in OptionName]: z.output<(typeof OPTIONS)[K]['schema']> };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -81,7 +72,7 @@ function resolveOption(name: OptionName, flags: Record<string, string | undefine
 
 /** Builds the configuration from parsed flags and the environment. Pure. */
 export function resolveConfig(flags: Record<string, string | undefined>, env: Record<string, string | undefined>): KioskConfig {
-  const config = Object.fromEntries((Object.keys(OPTIONS) as OptionName[]).map((name) => [name, resolveOption(name, flags, env)])) as unknown as KioskConfig;
+  const config = Object.fromEntries((Object.keys(OPTIONS) as OptionName[]).map((name) => [name, resolveOption(name, flags, env)])) as KioskConfig;
   if (config.upstream && !config.upstreamToken) {
     throw new ConfigError('invalid --upstream-token (KIOSK_UPSTREAM_TOKEN): required when --upstream is set');
   }

@@ -9,6 +9,7 @@
  *   kiosk pairing-code --tenant T --outlet O
  */
 import { parseArgs } from 'node:util';
+import { TOKEN_ROLES } from '@kiosk/shared';
 import { ConfigError, configParseOptions, resolveConfig, type KioskConfig } from './config';
 import { runCommand, type CommandName, COMMANDS } from './commands';
 
@@ -20,7 +21,7 @@ commands:
   project        projector only
   migrate        apply database migrations
   seed-demo      create the demo tenant 'demo', outlet 'main'
-  token          print a signed token: --tenant T --outlet O --role terminal|kitchen|manager|owner|projector [--device ID] [--ttl SECONDS]
+  token          print a signed token: --tenant T --outlet O --role ${TOKEN_ROLES.join('|')} [--device ID] [--ttl SECONDS]
   pairing-code   print a device pairing code: --tenant T --outlet O
   rebuild        drop projected rows and re-project everything from the update log
   verify         re-fold every document and compare with the rows; exit 1 on any difference

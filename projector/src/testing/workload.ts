@@ -6,19 +6,11 @@
 import * as Y from 'yjs';
 import { addPayment, DAY, businessDayOf, dayDocName, outletDocName, putDevice, readOrder, readOutlet, submitOrder, type OutletSnapshot, type SubmitOrderInput } from '@kiosk/shared';
 import { seedDemoOutlet } from '@kiosk/shared/demo';
+import { seededRandom } from '@kiosk/shared/testing';
 import type { NewUpdate } from '@kiosk/store';
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same stream. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The one seeded PRNG (`seededRandom`, mulberry32); this name stays for the projector's property and kill tests. */
+export const prng = seededRandom;
 
 /** Deterministic UUIDv7-shaped id from a time and a counter (tests need stable ids). */
 export function testOrderId(ms: number, n: number): string {
@@ -78,7 +70,7 @@ export class Workload {
     this.tenant = options.tenant ?? 'demo';
     this.outlet = options.outlet ?? 'main';
     this.outletName = outletDocName(this.tenant, this.outlet);
-    this.random = prng(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.lines = options.lines ?? 3;
     const terminals = options.terminals ?? 5;
     this.deviceIds = Array.from({ length: terminals }, (_, i) => `T${i + 1}`);

@@ -20,9 +20,10 @@ import {
   type OutletSettings,
   type Promotion,
 } from '../protocol/schemas';
+import { STAFF_ROLES } from '../protocol/roles';
 import { OUTLET } from './layout';
 
-export const staffRoleSchema = z.enum(['cashier', 'manager', 'owner', 'kitchen']);
+export const staffRoleSchema = z.enum(STAFF_ROLES);
 export const staffMemberSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().min(1),

@@ -18,6 +18,7 @@ import type { Minor } from '../protocol/ids';
 import { KITCHEN_STATUSES, type KitchenStatus, type OrderEvent, type OrderLine, type OrderTotals, type OrderType } from '../protocol/schemas';
 import type { OrderRecord } from '../doc/day-doc';
 import { allocate, asMinor, divRound } from './money';
+import { unreachable } from '../util/asserts';
 
 export type PaymentEvent = Extract<OrderEvent, { kind: 'payment' }>;
 export type RefundEvent = Extract<OrderEvent, { kind: 'refund' }>;
@@ -115,10 +116,8 @@ export function foldOrder(record: OrderRecord): OrderState {
         else delete stationReadyAt[event.station];
         break;
       }
-      default: {
-        const unreachable: never = event;
-        throw new Error(`unknown order event ${JSON.stringify(unreachable)}`);
-      }
+      default:
+        unreachable(event, 'order event');
     }
   }
 

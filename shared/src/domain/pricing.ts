@@ -20,6 +20,7 @@ import type { Minor } from '../protocol/ids';
 import type { Item, OrderLine, OrderTotals, OutletSettings, Promotion } from '../protocol/schemas';
 import { localMinutes, localTime, minutesOf } from './business-day';
 import { allocate, applyRate, asMinor, includedTax } from './money';
+import { unreachable } from '../util/asserts';
 
 export type PricedLineInput = Omit<OrderLine, 'gross' | 'discount'>;
 export type PricedLine = OrderLine;
@@ -55,10 +56,8 @@ function inScope(promotion: Promotion, line: PricedLineInput): boolean {
       return promotion.scope.itemIds.includes(line.itemId);
     case 'category':
       return promotion.scope.categoryIds.includes(line.categoryId);
-    default: {
-      const unreachable: never = promotion.scope;
-      throw new Error(`unknown promotion scope ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unreachable(promotion.scope, 'promotion scope');
   }
 }
 
@@ -85,10 +84,8 @@ function lineLevelDiscounts(promotion: Promotion, lines: PricedLineInput[], gros
       for (const unit of units.slice(0, free)) out[unit.line] += unit.price;
       return out;
     }
-    default: {
-      const unreachable: never = benefit;
-      throw new Error(`unknown promotion benefit ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unreachable(benefit, 'promotion benefit');
   }
 }
 
@@ -104,10 +101,8 @@ function orderLevelDiscount(promotion: Promotion, base: number, units: number[])
       const free = Math.floor(sorted.length / (benefit.buy + benefit.get)) * benefit.get;
       return Math.min(base, sorted.slice(0, free).reduce((s, p) => s + p, 0));
     }
-    default: {
-      const unreachable: never = benefit;
-      throw new Error(`unknown promotion benefit ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unreachable(benefit, 'promotion benefit');
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { BusinessDay, DeviceId, LineId, Minor, OrderId, StaffId } from './ids';
+import { DEVICE_KINDS } from './roles';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
 export const minor = z.number().int('must be an integer number of minor units').transform((n) => n as Minor);
@@ -114,7 +115,7 @@ export const promotionSchema = z.object({
 });
 export type Promotion = z.infer<typeof promotionSchema>;
 
-export const deviceKindSchema = z.enum(['terminal', 'kitchen']);
+export const deviceKindSchema = z.enum(DEVICE_KINDS);
 export const deviceSchema = z.object({
   id,
   name: z.string().min(1),

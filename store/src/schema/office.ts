@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { StaffRole } from '@kiosk/shared';
 
 /**
  * Tables of the back-office (users, staff, devices, pairing codes, tokens, Z reports,
@@ -12,7 +13,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T> = ColumnType<T, string, string>;
 
 export type UserRole = 'owner' | 'manager';
-export type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
+export type { StaffRole };
 export type DeviceKind = 'terminal' | 'kitchen';
 export type CashDrawerKind = 'float' | 'cash_in' | 'cash_out' | 'count';
 

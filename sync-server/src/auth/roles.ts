@@ -6,12 +6,15 @@
  * | ------------------ | -------------------- | ------------------------ | --------------------------- |
  * | terminal, kitchen  | read                 | read + write             | no                          |
  * | manager, owner     | read + write         | read + write             | no                          |
+ * | box                | read + write         | read + write             | no                          |
  * | projector          | read + write         | read + write             | read + write (any outlet)   |
  *
- * `projector` is also the role of a LAN box's upstream token: the box relays every document
- * of its outlet, written by many devices, so the cloud treats it as a trusted relay.
+ * `box` is the role of a LAN box's upstream token: the box relays every document of ITS
+ * outlet, written by many devices, so the cloud treats it as a trusted relay there (as it
+ * treats the projector), and refuses it every other outlet. `projector` is the server-side
+ * worker and opens any outlet of its tenant.
  */
-import type { DocName } from '@kiosk/shared';
+import { unreachable, type DocName } from '@kiosk/shared';
 import type { Role, TokenClaims } from './tokens';
 
 export type Access = { allowed: true; mode: 'read' | 'write' } | { allowed: false; reason: string };
@@ -29,10 +32,8 @@ export function accessFor(claims: Pick<TokenClaims, 'tenant' | 'outlet' | 'role'
       return { allowed: true, mode: 'write' };
     case 'outlet':
       return { allowed: true, mode: canWriteOutlet(claims.role) ? 'write' : 'read' };
-    default: {
-      const unreachable: never = doc;
-      throw new Error(`unknown document kind ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unreachable(doc, 'document kind');
   }
 }
 
@@ -41,21 +42,21 @@ function canWriteOutlet(role: Role): boolean {
     case 'manager':
     case 'owner':
     case 'projector':
+    case 'box':
       return true;
     case 'terminal':
     case 'kitchen':
       return false;
-    default: {
-      const unreachable: never = role;
-      throw new Error(`unknown role ${String(unreachable)}`);
-    }
+    default:
+      return unreachable(role, 'role');
   }
 }
 
 /**
  * Trusted relays (the projector, a LAN box's upstream link) forward structs written by other
  * devices, so they neither claim Yjs client ids nor are checked against other devices' claims.
+ * A box is only ever admitted to its own outlet (`accessFor`), so its trust stops there.
  */
 export function isTrustedRelay(role: Role): boolean {
-  return role === 'projector';
+  return role === 'projector' || role === 'box';
 }

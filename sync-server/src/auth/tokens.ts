@@ -12,9 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { TOKEN_ROLES, type TokenRole } from '@kiosk/shared';
 
-export const ROLES = ['terminal', 'kitchen', 'manager', 'owner', 'projector'] as const;
-export type Role = (typeof ROLES)[number];
+/** The token roles (declared once in `@kiosk/shared`'s protocol/roles.ts); these are aliases. */
+export const ROLES = TOKEN_ROLES;
+export type Role = TokenRole;
 
 /** What a verified token says. `exp` and `iat` are seconds since the epoch (JWT convention). */
 export interface TokenClaims {

@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@kiosk/store';
 import type { CategorySales, DeviceSales, HourSales, ItemSales, KitchenTimes, PaymentSales, SalesSummary, StaffSales } from '@kiosk/shared';
+import { seededRandom } from '@kiosk/shared/testing';
 
 export interface FixtureLine {
   lineId: string;
@@ -75,18 +76,6 @@ export const FIXTURE_STAFF = ['staff-sari', 'staff-budi'] as const;
 const TAX_BP = 1_100;
 const SERVICE_BP = 500;
 
-/** mulberry32: small, fast, good enough for fixtures; same seed → same day. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Half away from zero on non-negative amounts, in integers only. */
 function bp(amount: number, rateBp: number): number {
   return Math.floor((amount * rateBp + 5_000) / 10_000);
@@ -97,7 +86,7 @@ function bp(amount: number, rateBp: number): number {
  * submitted between 08:00 and 02:59 the next calendar morning, local time.
  */
 export function generateDay(options: { businessDay: string; count: number; seed: number; idPrefix?: string }): FixtureOrder[] {
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed); // same seed → same day
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const [y, m, d] = options.businessDay.split('-').map(Number);
   // 08:00 local = 01:00 UTC.

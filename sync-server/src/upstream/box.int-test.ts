@@ -78,7 +78,7 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
 
     const dir = await mkdtemp(path.join(tmpdir(), 'kiosk-box-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const upstream = { url: `ws://127.0.0.1:${proxy.port}/sync`, token: await cloud.tokenFor('projector', { deviceId: 'lan-box-1' }), backoff: { baseMs: 20, maxMs: 200 } };
+    const upstream = { url: `ws://127.0.0.1:${proxy.port}/sync`, token: await cloud.tokenFor('box', { deviceId: 'lan-box-1' }), backoff: { baseMs: 20, maxMs: 200 } };
     let boxStore: KioskDatabase = await connectDatabase({ dataDir: dir });
     await migrateToLatest(boxStore.db);
     let box: SyncServer = await startSyncServer({ store: boxStore, secret: BOX_SECRET, port: 0, host: '127.0.0.1', upstream, defaultMetrics: false, log: () => {} });

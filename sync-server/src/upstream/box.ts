@@ -10,10 +10,11 @@
  * opens the day; and any document of the outlet a local device opens. Linked documents stay
  * loaded while the box runs.
  *
- * The upstream token: role `projector` of the box's tenant (`kiosk token --role projector
- * --device lan-box-1`). The cloud treats it as a trusted relay: it forwards structs written
- * by many devices, so it neither claims client ids nor is refused for others'. Updates that
- * arrive from upstream are written to the box's log as device 'upstream'.
+ * The upstream token: role `box` for the box's tenant and outlet (`kiosk token --role box
+ * --outlet O --device lan-box-1`). The cloud treats it as a trusted relay for that outlet
+ * only: it forwards structs written by many devices, so it neither claims client ids nor is
+ * refused for others'; any other outlet or tenant is refused (4403). Updates that arrive from
+ * upstream are written to the box's log as device 'upstream'.
  */
 import { decodeJwt } from 'jose';
 import { dayDocName, outletDocName, parseDocName } from '@kiosk/shared';
@@ -26,7 +27,7 @@ import { UpstreamLink } from './link';
 export interface UpstreamOptions {
   /** Upstream relay base URL, e.g. wss://cloud.example/sync */
   url: string;
-  /** Token presented upstream (role projector, see above). */
+  /** Token presented upstream (role box, see above). */
   token: string;
   /** Day documents with local rows this recent are linked at start (default 7). */
   recentDays?: number;
@@ -56,7 +57,7 @@ export class UpstreamBox {
     try {
       claims = decodeJwt(options.upstream.token) as Record<string, unknown>;
     } catch {
-      throw new Error('upstream token is not a JWT (get one with `kiosk token --role projector` on the upstream server)');
+      throw new Error('upstream token is not a JWT (get one with `kiosk token --role box --tenant T --outlet O` on the upstream server)');
     }
     if (typeof claims.tenant !== 'string' || typeof claims.outlet !== 'string') {
       throw new Error('upstream token names no tenant/outlet');
