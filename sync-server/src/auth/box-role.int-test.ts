@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import { startTestRelay, type TestRelay } from '@kiosk/sync-server/testing';
+import { startTestRelay, type TestRelay } from '../testing';
 
 async function devicesThatWrote(relay: TestRelay, docName: string): Promise<string[]> {
   const rows = await relay.store.db.selectFrom('update_log').select(['device_id']).where('doc_name', '=', docName).orderBy('id').execute();
