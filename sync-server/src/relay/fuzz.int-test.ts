@@ -240,6 +240,6 @@ describe('per-device limits', () => {
     const c = relay.client('demo/main/2026-10-07', await relay.tokenFor('terminal', { deviceId: 'SHORT', ttlSeconds: 1 }));
     await c.synced();
     await eventually(() => expect(c.closes[0]?.code).toBe(CloseCode.unauthorized), { timeoutMs: 5_000 });
-    expect(c.closes[0].reason).toBe('token expired');
+    expect(c.closes[0].reason).toBe('unauthorized: token expired');
   });
 });
