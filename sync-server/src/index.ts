@@ -3,10 +3,11 @@
  * its HTTP app, the back-office API (`office/`), and the token helpers other parts use.
  */
 export { startSyncServer, type SyncServer, type SyncServerOptions } from './server';
-export type { Relay, Actor, RelayLimits } from './relay/relay';
-export { DEFAULT_LIMITS } from './relay/relay';
+export type { Relay, Actor } from './relay/relay';
+export { DEFAULT_LIMITS, DEFAULT_RELAY_OPTIONS, type RelayLimits } from './relay/options';
+export type { RefusalReason } from '@kiosk/shared';
 export * from './auth/index';
-export { createRelayMetrics, type RelayMetrics, type RefusalReason } from './metrics/metrics';
+export { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
 export type { UpstreamOptions } from './upstream/box';
 export { backoffDelay } from './upstream/backoff';
 export * from './office/index';

@@ -16,7 +16,8 @@ import { WebSocketServer } from 'ws';
 import type { KioskDatabase } from '@kiosk/store';
 import { createHttpApp } from './http';
 import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
-import { RelayCore, type Relay, type RelayLimits } from './relay/relay';
+import { DEFAULT_RELAY_OPTIONS, type RelayLimits } from './relay/options';
+import { RelayCore, type Relay } from './relay/relay';
 import { UpstreamBox, type UpstreamOptions } from './upstream/box';
 
 export interface SyncServerOptions {
@@ -104,7 +105,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     readiness: () => (box ? { upstream: box.linkStats() } : {}),
   });
   const server = http.createServer(app);
-  const maxMessageBytes = options.limits?.maxMessageBytes ?? 1024 * 1024;
+  const maxMessageBytes = options.limits?.maxMessageBytes ?? DEFAULT_RELAY_OPTIONS.limits.maxMessageBytes;
   // Frames up to 4x the limit are read and refused with 4413 and a reason; beyond that `ws`
   // stops reading and closes with 1009 itself (no unbounded buffering either way).
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * 4, perMessageDeflate: false });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
-import { closeAction } from '@kiosk/shared';
+import { closeAction, MessageType, parseCloseReason, SyncType, type RefusalReason } from '@kiosk/shared';
 import { decodeStateVectorBase64, encodeStateVectorBase64, pendingChanges, type StateVector } from './stored-state';
 
 export type LinkState = 'offline' | 'connecting' | 'online' | 'refused';
@@ -24,8 +24,10 @@ export interface DocSyncState {
   lastAllStoredAt: number | null;
   /** What the server has stored, as last reported (persisted across reloads). */
   stored: StateVector | null;
-  /** Why the server refused the connection (bad/revoked token, …). */
+  /** Why the server refused the connection (bad/revoked token, …): close code and reason as sent. */
   refusal: string | null;
+  /** The refusal's stable reason token (the close reason starts with it), for a translated message; null if it has none. */
+  refusalReason: RefusalReason | null;
 }
 
 export interface DocSyncOptions {
@@ -40,9 +42,6 @@ export interface DocSyncOptions {
   /** Node tests pass `ws`; browsers use the global WebSocket. */
   WebSocketPolyfill?: typeof WebSocket;
 }
-
-const SYNC_MESSAGE = 0;
-const SYNC_STEP_1 = 0;
 
 export class DocSync {
   readonly doc = new Y.Doc();
@@ -72,6 +71,7 @@ export class DocSync {
       lastAllStoredAt: lastAll ? Number(lastAll) : null,
       stored: storedText ? safeDecode(storedText) : null,
       refusal: null,
+      refusalReason: null,
     };
     this.idb = new IndexeddbPersistence(`kiosk:${options.name}`, this.doc);
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
@@ -100,15 +100,15 @@ export class DocSync {
       maxBackoffTime: 2000,
       ...(this.options.WebSocketPolyfill ? { WebSocketPolyfill: this.options.WebSocketPolyfill } : {}),
     });
-    const original = provider.messageHandlers[SYNC_MESSAGE];
-    provider.messageHandlers[SYNC_MESSAGE] = (encoder, decoder, p, emitSynced, messageType) => {
+    const original = provider.messageHandlers[MessageType.sync];
+    provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, messageType) => {
       const peek = decoding.clone(decoder);
-      if (decoding.readVarUint(peek) === SYNC_STEP_1) this.onStoredStateVector(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+      if (decoding.readVarUint(peek) === SyncType.step1) this.onStoredStateVector(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
       original(encoder, decoder, p, emitSynced, messageType);
     };
     provider.on('status', ({ status }) => {
       if (status === 'connected') {
-        this.setState({ link: 'online', refusal: null });
+        this.setState({ link: 'online', refusal: null, refusalReason: null });
         void this.detectServerKind();
       } else if (status === 'connecting') {
         this.setState({ link: this.state.link === 'refused' ? 'refused' : 'connecting' });
@@ -117,7 +117,7 @@ export class DocSync {
       }
     });
     provider.on('connection-close', (event) => {
-      if (event && closeAction(event.code) !== 'retry') this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim() });
+      if (event && closeAction(event.code) !== 'retry') this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim(), refusalReason: parseCloseReason(event.reason) });
     });
     this.provider = provider;
     if (typeof window !== 'undefined') {

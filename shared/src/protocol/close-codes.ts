@@ -70,3 +70,33 @@ export function closeAction(code: number): 'reauthenticate' | 'give-up' | 'retry
       return 'retry';
   }
 }
+
+/** RFC 6455: a close frame's reason is at most 123 bytes of UTF-8 (longer ones make `ws` throw). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Cuts `text` to the close-frame limit on a character boundary, marking the cut with `...`. */
+export function truncateCloseReason(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= MAX_CLOSE_REASON_BYTES) return text;
+  return `${new TextDecoder().decode(bytes.subarray(0, MAX_CLOSE_REASON_BYTES - 4)).replace(/\uFFFD+$/, '')}...`;
+}
+
+/**
+ * The close reason the relay sends: the stable reason token first, then the detail for logs,
+ * within the 123-byte limit. The client reads the token back with `parseCloseReason`.
+ *
+ * ```ts
+ * closeReasonText('too_large', 'message of 2000000 bytes exceeds the limit of 1048576 bytes');
+ * // 'too_large: message of 2000000 bytes exceeds the limit of 1048576 bytes'
+ * ```
+ */
+export function closeReasonText(reason: RefusalReason, detail: string): string {
+  return truncateCloseReason(detail ? `${reason}: ${detail}` : reason);
+}
+
+/** The refusal reason a close reason starts with, or null (another server, or no reason given). */
+export function parseCloseReason(text: string): RefusalReason | null {
+  const colon = text.indexOf(':');
+  const token = (colon < 0 ? text : text.slice(0, colon)).trim();
+  return isRefusalReason(token) ? token : null;
+}

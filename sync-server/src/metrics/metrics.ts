@@ -4,21 +4,6 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Why an update, message or connection was refused (label `reason` of kiosk_relay_refused_total). */
-export type RefusalReason =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'read_only'
-  | 'bad_request'
-  | 'bad_doc_name'
-  | 'too_large'
-  | 'rate_limited'
-  | 'too_many_docs'
-  | 'foreign_client_id'
-  | 'load_failed'
-  | 'shutting_down'
-  | 'slow_consumer';
-
 /** Where an applied update came from (label `source` of kiosk_relay_updates_total). */
 export type UpdateSource = 'device' | 'server' | 'tail' | 'upstream';
 
@@ -29,9 +14,37 @@ export interface RelayMetrics {
   readonly persistedBytes: Counter;
   readonly persistSeconds: Histogram;
   readonly persistFailures: Counter;
+  /** Label `reason`: a `RefusalReason` of '@kiosk/shared'. */
   readonly refused: Counter<'reason'>;
   readonly messages: Counter<'type'>;
   readonly acks: Counter;
+}
+
+/** Message types counted in `kiosk_relay_messages_total`. */
+export type MessageCounters = Record<'sync_step1' | 'sync_step2' | 'sync_update' | 'awareness' | 'query_awareness', { inc(): void }>;
+
+/** Label children bound once: the hot path then skips prom-client's label hashing. */
+export interface BoundCounters {
+  messages: MessageCounters;
+  updates: Record<UpdateSource, { inc(): void }>;
+}
+
+export function bindCounters(m: RelayMetrics): BoundCounters {
+  return {
+    messages: {
+      sync_step1: m.messages.labels({ type: 'sync_step1' }),
+      sync_step2: m.messages.labels({ type: 'sync_step2' }),
+      sync_update: m.messages.labels({ type: 'sync_update' }),
+      awareness: m.messages.labels({ type: 'awareness' }),
+      query_awareness: m.messages.labels({ type: 'query_awareness' }),
+    },
+    updates: {
+      device: m.updates.labels({ source: 'device' }),
+      server: m.updates.labels({ source: 'server' }),
+      tail: m.updates.labels({ source: 'tail' }),
+      upstream: m.updates.labels({ source: 'upstream' }),
+    },
+  };
 }
 
 export interface MetricSources {

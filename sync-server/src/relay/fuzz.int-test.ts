@@ -10,24 +10,12 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, seededRandom } from '@kiosk/shared/testing';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { loadDocument } from '@kiosk/store';
 import { startTestRelay, type TestRelay } from '../testing/start-test-relay';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '@kiosk/shared';
-
-/** Seeded PRNG (mulberry32): a failing run prints its seed and replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MAX_MESSAGE = 64 * 1024;
 
@@ -141,12 +129,12 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
     samples.push(encodeUpdate(Y.encodeStateAsUpdate(sampleDoc)));
 
     const seed = Number(process.env.FUZZ_SEED ?? 20261123);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const stats: FuzzStats = { sent: 0, closes: new Map() };
     const writerUrl = `${relay.wsUrl}/${day}?token=${await relay.tokenFor('terminal', { deviceId: 'FUZZ-W' })}`;
     const readerUrl = `${relay.wsUrl}/${outlet}?token=${await relay.tokenFor('kitchen', { deviceId: 'FUZZ-R' })}`;
     const perWorker = Number(process.env.FUZZ_PER_WORKER ?? 625);
-    const workers = Array.from({ length: 16 }, (_, i) => fuzzWorker(i % 2 ? readerUrl : writerUrl, perWorker, prng(seed + i + 1), samples, stats));
+    const workers = Array.from({ length: 16 }, (_, i) => fuzzWorker(i % 2 ? readerUrl : writerUrl, perWorker, seededRandom(seed + i + 1), samples, stats));
     const progress = setInterval(() => process.env.FUZZ_DEBUG && console.log('fuzz progress', stats.sent, JSON.stringify(relay.server.relay.stats())), 1000);
     // honest traffic during the fuzz
     let honest = 0;
@@ -240,6 +228,6 @@ describe('per-device limits', () => {
     const c = relay.client('demo/main/2026-10-07', await relay.tokenFor('terminal', { deviceId: 'SHORT', ttlSeconds: 1 }));
     await c.synced();
     await eventually(() => expect(c.closes[0]?.code).toBe(CloseCode.unauthorized), { timeoutMs: 5_000 });
-    expect(c.closes[0].reason).toBe('token expired');
+    expect(c.closes[0].reason).toBe('unauthorized: token expired');
   });
 });

@@ -18,6 +18,11 @@ export interface DocPeer {
   send(message: Uint8Array): void;
 }
 
+/** A scheduled callback that can be cancelled (the acknowledgement timer, injectable in tests). */
+export interface TimerHandle {
+  cancel(): void;
+}
+
 export class SharedDoc {
   readonly awareness: Awareness;
   /** Peer → awareness client ids it controls (removed when it disconnects). */
@@ -36,7 +41,7 @@ export class SharedDoc {
   unloadTimer: NodeJS.Timeout | null = null;
   /** Highest persist-queue sequence of this document that `storedStateVector` covers. */
   storedSeq = 0;
-  ackTimer: NodeJS.Timeout | null = null;
+  ackTimer: TimerHandle | null = null;
 
   constructor(
     readonly name: DocName,
@@ -58,7 +63,7 @@ export class SharedDoc {
 
   destroy(): void {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer?.cancel();
     this.awareness.destroy();
     this.doc.destroy();
   }

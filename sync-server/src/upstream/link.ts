@@ -14,7 +14,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
-import type { UpstreamOrigin } from '../relay/relay';
+import type { UpstreamOrigin } from '../relay/origins';
 import { encodeSyncStep1, encodeUpdate, MessageType } from '@kiosk/shared';
 import { backoffDelay, type BackoffOptions } from './backoff';
 
@@ -27,8 +27,8 @@ export interface LinkOptions {
 }
 
 export class UpstreamLink implements UpstreamOrigin {
-  readonly upstream = true as const;
-  readonly deviceId = 'upstream' as const;
+  /** The link is its own transaction origin (`RelayOrigin` of source 'upstream'). */
+  readonly source = 'upstream' as const;
   connected = false;
   /** The upstream answered our step 1 at least once since the last connect. */
   synced = false;

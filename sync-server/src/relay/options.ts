@@ -1,0 +1,97 @@
+/**
+ * The relay's options and their defaults, in one object (hocuspocus `defaultConfiguration`):
+ * a reader finds every tunable and its default here, and the relay's parts receive the
+ * resolved values instead of each applying its own `??`.
+ */
+import type { DatabaseKind, KioskDatabase } from '@kiosk/store';
+import type { RelayMetrics } from '../metrics/metrics';
+import type { RateLimit } from './device-limits';
+
+export interface RelayLimits {
+  /** Largest WebSocket message accepted (bigger → close 4413). Default 1 MiB. */
+  maxMessageBytes: number;
+  /** Sockets (= documents) one device may hold open at once (more → close 4429). Default 64. */
+  maxDocsPerDevice: number;
+  /** Messages per device (burst + sustained per second); over it → close 4429. */
+  rateLimit: RateLimit;
+  /** Send buffer above which a slow reader is closed with 1013 (it resyncs on reconnect). */
+  maxBufferedBytes: number;
+}
+
+export interface RelayOptions {
+  store: KioskDatabase;
+  secret: string | Uint8Array;
+  instanceId: string;
+  metrics: RelayMetrics;
+  limits?: Partial<RelayLimits>;
+  /**
+   * Group commit: wait this long after the first queued update to collect a batch. Default
+   * 50 ms on PGlite (it runs on our event loop and costs ~3 ms per transaction whatever its
+   * size, so fewer, larger transactions keep fan-out latency flat) and 10 ms on PostgreSQL.
+   * A crash loses at most this window from the server, never from the devices.
+   */
+  flushDelayMs?: number;
+  /** Group commit: at most this many updates per transaction (default 500). */
+  maxBatch?: number;
+  /** Unload a document this long after its last connection left (default 30 s). */
+  unloadAfterMs?: number;
+  /** Minimum time between two stored-state acknowledgements to one connection (default 100 ms). */
+  ackIntervalMs?: number;
+  /** How long a revocation lookup is cached (default 5 s). */
+  revocationCacheMs?: number;
+  /** Safety net: tail the log this often even without notifications (default 10 s). */
+  tailPollMs?: number;
+  /** WebSocket ping interval; a socket that misses a pong is dropped (default 30 s). */
+  pingIntervalMs?: number;
+  /** On unload, compact a document with more log rows than this after its snapshot (default 500; 0 = never). */
+  compactAfterRows?: number;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+/** The options with every default applied. */
+export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'limits'>> & { limits: RelayLimits };
+
+/** Every default of the relay (the flush delay depends on the database, see `RelayOptions.flushDelayMs`). */
+export const DEFAULT_RELAY_OPTIONS = {
+  limits: {
+    maxMessageBytes: 1024 * 1024,
+    maxDocsPerDevice: 64,
+    rateLimit: { capacity: 2_000, refillPerSecond: 500 },
+    maxBufferedBytes: 16 * 1024 * 1024,
+  },
+  flushDelayMs: { pglite: 50, postgres: 10 },
+  maxBatch: 500,
+  unloadAfterMs: 30_000,
+  ackIntervalMs: 100,
+  revocationCacheMs: 5_000,
+  tailPollMs: 10_000,
+  pingIntervalMs: 30_000,
+  compactAfterRows: 500,
+  log: (message: string) => console.error(`relay: ${message}`),
+  now: () => Date.now(),
+} satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
+
+/** The default limits (kept under this name for the package's public API). */
+export const DEFAULT_LIMITS: RelayLimits = DEFAULT_RELAY_OPTIONS.limits;
+
+export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
+  const d = DEFAULT_RELAY_OPTIONS;
+  return {
+    store: options.store,
+    secret: options.secret,
+    instanceId: options.instanceId,
+    metrics: options.metrics,
+    limits: { ...d.limits, ...options.limits },
+    flushDelayMs: options.flushDelayMs ?? d.flushDelayMs[options.store.kind],
+    maxBatch: options.maxBatch ?? d.maxBatch,
+    unloadAfterMs: options.unloadAfterMs ?? d.unloadAfterMs,
+    ackIntervalMs: options.ackIntervalMs ?? d.ackIntervalMs,
+    revocationCacheMs: options.revocationCacheMs ?? d.revocationCacheMs,
+    tailPollMs: options.tailPollMs ?? d.tailPollMs,
+    pingIntervalMs: options.pingIntervalMs ?? d.pingIntervalMs,
+    compactAfterRows: options.compactAfterRows ?? d.compactAfterRows,
+    log: options.log ?? d.log,
+    now: options.now ?? d.now,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What a connection may write, decided before an update touches the document (tldraw
+ * `filterPush`); a refused update is never applied, broadcast or logged.
+ *
+ * - A read-only connection (kitchen/terminal on the outlet document) whose message would
+ *   change anything is closed with 4403. Messages that change nothing (the sync step 2 every
+ *   client sends back) are accepted.
+ * - Client ids: a LIVE update (sync type 2, a device's own edit) that writes with a client id
+ *   owned by another device is refused (close 1013 so the stock client resyncs later) and
+ *   unowned ids are claimed for the sender. Catch-up messages (sync step 2) may carry structs
+ *   of other devices that the sender received through a relay (e.g. written before a relay
+ *   crash and not yet stored); they are accepted without claiming, since refusing them would
+ *   lose nothing but block the sender's own catch-up.
+ */
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import type { Connection } from './connection';
+import type { PersistQueue } from './persist-queue';
+import { Refusal } from './refusal';
+import type { SharedDoc } from './shared-doc';
+import { analyzeUpdate } from './update-check';
+
+export class WriteGuard {
+  constructor(private readonly queue: Pick<PersistQueue<unknown>, 'lastSeq' | 'pushClaim'>) {}
+
+  /** Checks and applies an update (sync step 2 or a live update); throws a `Refusal`. */
+  receiveUpdate(conn: Connection, shared: SharedDoc, update: Uint8Array, live: boolean): void {
+    const deviceId = conn.deviceId;
+    if (conn.mode === 'read') {
+      const analysis = analyzeUpdate(shared.doc, update, { deletes: true });
+      if (analysis.newStructClients.length > 0 || analysis.hasNewDeletes) {
+        throw new Refusal('read_only', `read-only: role ${conn.claims?.role ?? '?'} cannot write ${shared.name.name}`);
+      }
+      return; // changes nothing: the usual sync step 2 reply of a reader
+    }
+    // Fast path (the hot one: a device's own edit): an update of exactly one client id that
+    // this device already owns needs no struct-level check; skip the full decode. A malformed
+    // one still fails inside applyUpdate and closes the connection (4400).
+    const single = live ? singleClientOf(update) : null;
+    if (single !== null && shared.owners.get(single) === deviceId) {
+      this.apply(conn, shared, update, []);
+      return;
+    }
+    const analysis = analyzeUpdate(shared.doc, update, { deletes: false });
+    const toClaim: number[] = [];
+    if (live && !conn.trusted) {
+      for (const client of analysis.newStructClients) {
+        const owner = shared.owners.get(client);
+        if (owner === undefined) toClaim.push(client);
+        else if (owner !== deviceId) {
+          throw new Refusal('foreign_client_id', `update writes with client id ${client} of another device; refused`);
+        }
+      }
+    }
+    this.apply(conn, shared, update, toClaim);
+  }
+
+  private apply(conn: Connection, shared: SharedDoc, update: Uint8Array, toClaim: number[]): void {
+    const deviceId = conn.deviceId;
+    const seqBefore = conn.lastWriteSeq;
+    // The document's 'update' event (origins.ts) broadcasts and queues it, synchronously.
+    Y.applyUpdate(shared.doc, update, conn.origin);
+    if (conn.lastWriteSeq === seqBefore && shared.unpersisted > 0) {
+      // It sent what the relay holds but has not stored yet (delivered by another path):
+      // acknowledge it when the queue reaches the log, or the client waits forever.
+      conn.lastWriteSeq = this.queue.lastSeq;
+    }
+    for (const clientId of toClaim) {
+      shared.owners.set(clientId, deviceId);
+      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId });
+    }
+  }
+}
+
+/** The client id of an update that carries structs of exactly one client, else null. */
+export function singleClientOf(update: Uint8Array): number | null {
+  try {
+    const decoder = decoding.createDecoder(update);
+    if (decoding.readVarUint(decoder) !== 1) return null; // number of clients (v1 update format)
+    decoding.readVarUint(decoder); // number of structs
+    return decoding.readVarUint(decoder);
+  } catch {
+    return null;
+  }
+}
