@@ -1,6 +1,6 @@
 /**
  * The projector process: tails the update log from its persisted cursor and turns document
- * changes into rows (see `tail/engine.ts`), assigning daily order numbers when it is the
+ * changes into rows (see `tail/batch-projector.ts`), assigning daily order numbers when it is the
  * numbering authority.
  *
  * Wake-up: LISTEN on `kiosk_update_log` (PostgreSQL and PGlite both deliver it) wakes the loop
@@ -15,7 +15,7 @@ import type { KioskDatabase } from '@kiosk/store';
 import { UPDATE_LOG_CHANNEL } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, LeaseLostError, outletsLeasedByOthers, type LeaseScope, type ProjectorMode } from './numbering/lease';
 import { DocCache, describe } from './tail/doc-cache';
-import { Engine, type LogRow } from './tail/batch-projector';
+import { BatchProjector, type LogRow } from './tail/batch-projector';
 
 export interface ProjectorLogger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -135,7 +135,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const lease = new Lease({ holder: instanceId, mode, scopes, ttlMs: options.leaseTtlMs });
   const cursorName = options.cursorName ?? cursorNameFor(mode, options.outlets);
   const cache = new DocCache({ store });
-  const engine = new Engine({ store, cache, cursorName, assignNumbers: mode === 'authority', lease, maxOrdersPerTransaction: options.maxOrdersPerTransaction });
+  const engine = new BatchProjector({ store, cache, cursorName, assignNumbers: mode === 'authority', lease, maxOrdersPerTransaction: options.maxOrdersPerTransaction });
 
   let closed = false;
   let leaseHeld = false;

@@ -14,7 +14,7 @@ import type { KioskDatabase } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, type ProjectorMode } from '../numbering/lease';
 import { cursorNameFor, readLog } from '../projector';
 import { DocCache } from '../tail/doc-cache';
-import { Engine } from '../tail/batch-projector';
+import { BatchProjector } from '../tail/batch-projector';
 
 export interface RebuildProgress {
   /** Update-log rows processed so far. */
@@ -60,7 +60,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     });
     const cache = new DocCache({ store, maxDocs: 200, idleMs: 60_000 });
     const cursorName = cursorNameFor(mode);
-    const engine = new Engine({ store, cache, cursorName, assignNumbers: mode === 'authority', lease });
+    const engine = new BatchProjector({ store, cache, cursorName, assignNumbers: mode === 'authority', lease });
     const countRows = async () => Number((await sql<{ n: number }>`select count(*)::int as n from update_log`.execute(store.db)).rows[0].n);
     let total = await countRows();
     let done = 0;

@@ -15,7 +15,7 @@ import type { NewUpdate } from '@kiosk/store';
 import type { Lease } from '../numbering/lease';
 import { projectOrder, type DocMeta } from '../project/project-order';
 import type { OrderRow, OrderRows } from '../project/rows';
-import { prepareBatch, writeBatch, type ErrorRow, type PreparedBatch } from '../write/write-rows';
+import { prepareBatch, writeRows, type ErrorRow, type PreparedBatch } from '../write/write-rows';
 import { describe, DocCache, type CachedDay } from './doc-cache';
 
 /** A row of `update_log` as the tail reads it. */
@@ -34,7 +34,7 @@ export const PROJECTOR_DEVICE = 'projector';
 export const PROJECTOR_ORIGIN = 'projector';
 const NUMBER_ORIGIN = Symbol('projector:number');
 
-export interface EngineOptions {
+export interface BatchProjectorOptions {
   store: KioskDatabase;
   cache: DocCache;
   cursorName: string;
@@ -84,7 +84,7 @@ export interface BatchOutcome {
   errors: number;
 }
 
-export class Engine {
+export class BatchProjector {
   private readonly maxOrders: number;
   /** `docName/orderId` of orders whose write failed even alone (recorded in projector_errors). */
   private readonly quarantined = new Set<string>();
@@ -96,7 +96,7 @@ export class Engine {
   /** Milliseconds spent per phase (for the benchmark and stats). */
   readonly timings = { apply: 0, project: 0, write: 0 };
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(private readonly options: BatchProjectorOptions) {
     this.maxOrders = options.maxOrdersPerTransaction ?? 2_000;
   }
 
@@ -112,7 +112,7 @@ export class Engine {
     const { cache } = this.options;
     const touched = new Set<string>();
     let t = performance.now();
-    const lap = (phase: keyof Engine['timings']) => {
+    const lap = (phase: keyof BatchProjector['timings']) => {
       const now = performance.now();
       this.timings[phase] += now - t;
       t = now;
@@ -159,7 +159,7 @@ export class Engine {
 
       const outcome: BatchOutcome = { orders: 0, assigned: 0, errors: 0 };
       const write = async (orders: OrderRows[], errs: ErrorRow[], cursor: boolean, prepared?: PreparedBatch) => {
-        const result = await writeBatch(this.options.store.db, {
+        const result = await writeRows(this.options.store.db, {
           orders,
           prepared,
           errors: errs,
