@@ -12,12 +12,12 @@ import * as Y from 'yjs';
 import { addPayment, cancelOrder, readOrder, readOrders, recall, refund, setStationStatus, voidLine } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
-import { appendUpdates, type NewUpdate } from '@kiosk/store';
+import { appendUpdates, readSince, type NewUpdate } from '@kiosk/store';
 import { PROJECTED_TABLES } from './maintenance/rebuild';
 import type { Lease } from './numbering/lease';
 import { verify } from './maintenance/verify';
 import { projectOrder } from './project/project-order';
-import { cursorNameFor, readCursor, readLog } from './projector';
+import { cursorNameFor, readCursor } from './projector';
 import { DocCache } from './tail/doc-cache';
 import { BatchProjector } from './tail/batch-projector';
 import { prng, Workload } from './testing/workload';
@@ -142,7 +142,7 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
         }
         const batchSize = 1 + Math.floor(random() * 6);
         settings.batches.push(batchSize);
-        const batch = await readLog(store, cursor, batchSize);
+        const batch = await readSince(store, cursor, batchSize);
         if (batch.length === 0) {
           if (appended >= rows.length) break;
           continue;

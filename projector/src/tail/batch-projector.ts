@@ -10,24 +10,13 @@
  */
 import * as Y from 'yjs';
 import { formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, setOrderNumber, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
+import type { KioskDatabase, LogRow } from '@kiosk/store';
 import type { NewUpdate } from '@kiosk/store';
 import type { Lease } from '../numbering/lease';
 import { projectOrder, type DocMeta } from '../project/project-order';
 import type { OrderRow, OrderRows } from '../project/rows';
 import { prepareBatch, writeRows, type ErrorRow, type PreparedBatch } from '../write/write-rows';
 import { describe, DocCache, type CachedDay } from './doc-cache';
-
-/** A row of `update_log` as the tail reads it. */
-export interface LogRow {
-  id: number;
-  doc_name: string;
-  tenant_id: string;
-  outlet_id: string;
-  business_day: string | null;
-  /** Null when the loaded document already holds this row (see `readLog`). */
-  update: Uint8Array | null;
-}
 
 /** Device and origin of the projector's own number write-backs in the update log. */
 export const PROJECTOR_DEVICE = 'projector';
