@@ -7,22 +7,12 @@
 import * as Y from 'yjs';
 import { outletDocName } from '@kiosk/shared';
 import { DEMO, seedDemoOutlet } from '@kiosk/shared/demo';
-import { appendUpdates, type KioskDatabase } from '@kiosk/store';
+import { appendUpdates, hasLogRows, readDocument, type KioskDatabase } from '@kiosk/store';
 import { seedOfficeDemo } from '@kiosk/sync-server';
 
+/** The document as stored (snapshot + later rows); a row that does not apply throws (`LoadError`). */
 export async function loadDocFromLog(store: KioskDatabase, docName: string): Promise<Y.Doc> {
-  const doc = new Y.Doc();
-  const snapshot = await store.db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
-  if (snapshot) Y.applyUpdate(doc, snapshot.snapshot);
-  const rows = await store.db
-    .selectFrom('update_log')
-    .select('update')
-    .where('doc_name', '=', docName)
-    .where('id', '>', snapshot?.upto_id ?? 0)
-    .orderBy('id')
-    .execute();
-  for (const row of rows) Y.applyUpdate(doc, row.update);
-  return doc;
+  return (await readDocument(store, docName, { onBadRow: 'throw' })).doc;
 }
 
 export async function seedDemo(store: KioskDatabase): Promise<{ outletUpdated: boolean }> {
@@ -41,6 +31,5 @@ export async function seedDemo(store: KioskDatabase): Promise<{ outletUpdated: b
 
 /** True when the demo outlet document has never been written (first start). */
 export async function isFirstStart(store: KioskDatabase): Promise<boolean> {
-  const row = await store.db.selectFrom('update_log').select('id').where('doc_name', '=', outletDocName(DEMO.tenant, DEMO.outlet)).limit(1).executeTakeFirst();
-  return row === undefined;
+  return !(await hasLogRows(store, outletDocName(DEMO.tenant, DEMO.outlet)));
 }

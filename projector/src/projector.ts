@@ -1,6 +1,6 @@
 /**
  * The projector process: tails the update log from its persisted cursor and turns document
- * changes into rows (see `tail/engine.ts`), assigning daily order numbers when it is the
+ * changes into rows (see `tail/batch-projector.ts`), assigning daily order numbers when it is the
  * numbering authority.
  *
  * Wake-up: LISTEN on `kiosk_update_log` (PostgreSQL and PGlite both deliver it) wakes the loop
@@ -10,12 +10,11 @@
  * load — and writes them in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { KioskDatabase } from '@kiosk/store';
-import { UPDATE_LOG_CHANNEL } from '@kiosk/store';
+import { maxLogId, readSince, UPDATE_LOG_CHANNEL } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, LeaseLostError, outletsLeasedByOthers, type LeaseScope, type ProjectorMode } from './numbering/lease';
 import { DocCache, describe } from './tail/doc-cache';
-import { Engine, type LogRow } from './tail/batch-projector';
+import { BatchProjector } from './tail/batch-projector';
 
 export interface ProjectorLogger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -85,29 +84,6 @@ export async function readCursor(store: KioskDatabase, name: string): Promise<nu
 }
 
 /**
- * Reads the next rows of the log. `applied` (document name → highest id already in the loaded
- * document) leaves out the bytes of rows a document already holds: after a document is loaded
- * to the end of the log, the rows the cursor has not reached yet cost nothing to read again.
- */
-export async function readLog(store: KioskDatabase, afterId: number, limit: number, applied?: ReadonlyMap<string, number>): Promise<LogRow[]> {
-  if (!applied || applied.size === 0) {
-    return store.db
-      .selectFrom('update_log')
-      .select(['id', 'doc_name', 'tenant_id', 'outlet_id', 'business_day', 'update'])
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-  }
-  const json = JSON.stringify(Object.fromEntries(applied));
-  const result = await sql<LogRow>`
-    select id, doc_name, tenant_id, outlet_id, business_day,
-      case when id > coalesce((${json}::jsonb ->> doc_name)::bigint, 0) then update end as update
-    from update_log where id > ${afterId} order by id limit ${limit}`.execute(store.db);
-  return result.rows;
-}
-
-/**
  * Starts projecting. Resolves once the loop runs (the lease may still be held by another
  * projector: this one then waits, see `stats().leaseHeld`).
  *
@@ -135,7 +111,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const lease = new Lease({ holder: instanceId, mode, scopes, ttlMs: options.leaseTtlMs });
   const cursorName = options.cursorName ?? cursorNameFor(mode, options.outlets);
   const cache = new DocCache({ store });
-  const engine = new Engine({ store, cache, cursorName, assignNumbers: mode === 'authority', lease, maxOrdersPerTransaction: options.maxOrdersPerTransaction });
+  const engine = new BatchProjector({ store, cache, cursorName, assignNumbers: mode === 'authority', lease, maxOrdersPerTransaction: options.maxOrdersPerTransaction });
 
   let closed = false;
   let leaseHeld = false;
@@ -194,7 +170,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
           }
         }
         pendingWake = false;
-        const rows = await readLog(store, cursor, batchSize, cache.appliedUpTo());
+        const rows = await readSince(store, cursor, batchSize, cache.appliedUpTo());
         if (rows.length === 0) {
           idle = true;
           for (const resolve of idleWaiters) resolve();
@@ -253,7 +229,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     },
     async waitForIdle(waitOptions) {
       const timeoutMs = waitOptions?.timeoutMs ?? 60_000;
-      const target = (await sql<{ max: number | null }>`select max(id) as max from update_log`.execute(store.db)).rows[0]?.max ?? 0;
+      const target = await maxLogId(store);
       const deadline = Date.now() + timeoutMs;
       while (!(idle && cursor >= Number(target))) {
         if (closed) throw new Error('projector is closed');

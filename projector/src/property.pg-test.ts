@@ -12,14 +12,14 @@ import * as Y from 'yjs';
 import { addPayment, cancelOrder, readOrder, readOrders, recall, refund, setStationStatus, voidLine } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
-import { appendUpdates, type NewUpdate } from '@kiosk/store';
+import { appendUpdates, readSince, type NewUpdate } from '@kiosk/store';
 import { PROJECTED_TABLES } from './maintenance/rebuild';
 import type { Lease } from './numbering/lease';
 import { verify } from './maintenance/verify';
 import { projectOrder } from './project/project-order';
-import { cursorNameFor, readCursor, readLog } from './projector';
+import { cursorNameFor, readCursor } from './projector';
 import { DocCache } from './tail/doc-cache';
-import { Engine } from './tail/batch-projector';
+import { BatchProjector } from './tail/batch-projector';
 import { prng, Workload } from './testing/workload';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -112,7 +112,7 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
     const random = prng(seed * 7919);
     const { rows } = await history(seed);
     const cursorName = cursorNameFor('authority');
-    let engine: Engine | null = null;
+    let engine: BatchProjector | null = null;
     let cache: DocCache | null = null;
     let cursor = 0;
     let appended = 0;
@@ -136,13 +136,13 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
               throw new Error('injected failure');
             }
           } } as unknown as Lease;
-          engine = new Engine({ store, cache, cursorName, assignNumbers: true, lease: failing, maxOrdersPerTransaction: 1 + Math.floor(random() * 4) });
+          engine = new BatchProjector({ store, cache, cursorName, assignNumbers: true, lease: failing, maxOrdersPerTransaction: 1 + Math.floor(random() * 4) });
           cursor = await readCursor(store, cursorName);
           settings.restarts++;
         }
         const batchSize = 1 + Math.floor(random() * 6);
         settings.batches.push(batchSize);
-        const batch = await readLog(store, cursor, batchSize);
+        const batch = await readSince(store, cursor, batchSize);
         if (batch.length === 0) {
           if (appended >= rows.length) break;
           continue;

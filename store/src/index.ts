@@ -5,6 +5,7 @@
 export * from './connect';
 export * from './migrate';
 export type { Database } from './schema';
+export type { KitchenEventsTable, OrderLineModifiersTable, OrderLinesTable, OrdersTable, PaymentsTable, VoidsRefundsTable } from './schema/orders';
 export * from './update-log/append';
 export * from './update-log/channels';
 export * from './update-log/read';

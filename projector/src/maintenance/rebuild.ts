@@ -10,11 +10,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { KioskDatabase } from '@kiosk/store';
+import { countLogRows, readSince, type KioskDatabase } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, type ProjectorMode } from '../numbering/lease';
-import { cursorNameFor, readLog } from '../projector';
+import { cursorNameFor } from '../projector';
 import { DocCache } from '../tail/doc-cache';
-import { Engine } from '../tail/batch-projector';
+import { BatchProjector } from '../tail/batch-projector';
 
 export interface RebuildProgress {
   /** Update-log rows processed so far. */
@@ -60,8 +60,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     });
     const cache = new DocCache({ store, maxDocs: 200, idleMs: 60_000 });
     const cursorName = cursorNameFor(mode);
-    const engine = new Engine({ store, cache, cursorName, assignNumbers: mode === 'authority', lease });
-    const countRows = async () => Number((await sql<{ n: number }>`select count(*)::int as n from update_log`.execute(store.db)).rows[0].n);
+    const engine = new BatchProjector({ store, cache, cursorName, assignNumbers: mode === 'authority', lease });
+    const countRows = () => countLogRows(store);
     let total = await countRows();
     let done = 0;
     let cursor = 0;
@@ -69,7 +69,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     const report = () => options.onProgress?.({ done, total: Math.max(total, done), rate: done / Math.max(0.001, (Date.now() - started) / 1000) });
     report();
     for (;;) {
-      const rows = await readLog(store, cursor, options.batchSize ?? 5_000, cache.appliedUpTo());
+      const rows = await readSince(store, cursor, options.batchSize ?? 5_000, cache.appliedUpTo());
       if (rows.length === 0) break;
       const lastId = rows[rows.length - 1].id;
       const outcome = await engine.processBatch(rows, { afterId: cursor, lastId, inScope: () => true });

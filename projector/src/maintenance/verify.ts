@@ -7,7 +7,7 @@
  * Run it when the projector has caught up (a projector that is behind shows as differences).
  */
 import { readOrders, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
+import { dayDocNames, type KioskDatabase } from '@kiosk/store';
 import { projectOrder } from '../project/project-order';
 import { CHILD_TABLES, type OrderRows } from '../project/rows';
 import { DocCache, describe } from '../tail/doc-cache';
@@ -88,7 +88,7 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
   const out: Difference[] = [];
   const docs = options.docNames
     ? options.docNames
-    : (await db.selectFrom('update_log').select('doc_name').distinct().where('business_day', 'is not', null).orderBy('doc_name').execute()).map((r) => r.doc_name);
+    : await dayDocNames(store);
   const cache = new DocCache({ store, maxDocs: 50 });
   const outlets = new Map<string, OutletSnapshot>();
 

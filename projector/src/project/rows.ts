@@ -1,126 +1,24 @@
 /**
  * Row shapes the projector writes, as plain values (snake_case = column names). Timestamps are
  * ISO strings and money is integer minor units, so a row is the same whether it comes from the
- * pure projection or is normalised back from the database (see `verify`).
+ * pure projection or is normalised back from the database (see `verify`). Derived from the
+ * table types in `@kiosk/store` (schema/orders.ts), so a column is declared once.
  */
-export interface OrderRow {
-  tenant_id: string;
-  id: string;
-  outlet_id: string;
-  business_day: string;
-  doc_name: string;
-  number: number | null;
-  provisional_ref: string;
-  device_id: string;
-  staff_id: string | null;
-  type: string;
-  table: string | null;
-  note: string | null;
-  status: 'open' | 'paid' | 'cancelled';
-  kitchen_status: 'new' | 'preparing' | 'ready' | 'served';
-  currency: string;
-  subtotal: number;
-  discount: number;
-  service_charge: number;
-  tax: number;
-  rounding: number;
-  total: number;
-  voided_amount: number;
-  net_total: number;
-  paid: number;
-  refunded: number;
-  balance_due: number;
-  change: number;
-  line_count: number;
-  item_count: number;
-  created_at: string;
-  updated_at: string;
-  flags: string[];
-  flagged: boolean;
-}
+import type { Selectable } from 'kysely';
+import type { KitchenEventsTable, OrderLineModifiersTable, OrderLinesTable, OrdersTable, PaymentsTable, VoidsRefundsTable } from '@kiosk/store';
 
-export interface LineRow {
-  tenant_id: string;
-  order_id: string;
-  line_id: string;
-  outlet_id: string;
-  business_day: string;
-  position: number;
-  item_id: string;
-  name: string;
-  category_id: string;
-  station: string;
-  qty: number;
-  voided_qty: number;
-  unit_price: number;
-  modifiers_total: number;
-  gross: number;
-  discount: number;
-  net: number;
-  status: 'new' | 'preparing' | 'ready' | 'served';
-  note: string | null;
-}
+/** A timestamp column as the projector holds it: an ISO string (null stays null). */
+type Iso<T> = T extends Date ? string : T;
+/** A table's selected row with ISO-string timestamps; jsonb columns are their parsed value. */
+type PlainRow<Table> = { [K in keyof Selectable<Table>]: Iso<Selectable<Table>[K]> };
 
-export interface ModifierRow {
-  tenant_id: string;
-  order_id: string;
-  line_id: string;
-  position: number;
-  outlet_id: string;
-  business_day: string;
-  group_id: string;
-  option_id: string;
-  name: string;
-  price_delta: number;
-}
-
-export interface PaymentRow {
-  tenant_id: string;
-  order_id: string;
-  id: string;
-  outlet_id: string;
-  business_day: string;
-  method: string;
-  amount: number;
-  tendered: number | null;
-  reference: string | null;
-  device_id: string;
-  staff_id: string | null;
-  at: string;
-}
-
-export interface KitchenEventRow {
-  tenant_id: string;
-  order_id: string;
-  id: string;
-  outlet_id: string;
-  business_day: string;
-  kind: 'station' | 'recall';
-  station: string;
-  status: 'new' | 'preparing' | 'ready' | 'served';
-  line_id: string | null;
-  device_id: string;
-  staff_id: string | null;
-  at: string;
-}
-
-export interface VoidRefundRow {
-  tenant_id: string;
-  order_id: string;
-  id: string;
-  outlet_id: string;
-  business_day: string;
-  kind: 'void_line' | 'refund' | 'cancel';
-  line_id: string | null;
-  qty: number | null;
-  amount: number;
-  method: string | null;
-  reason: string;
-  approved_by: string | null;
-  device_id: string;
-  staff_id: string | null;
-  at: string;
-}
+/** `orders` without `projected_at` (the database sets it). */
+export type OrderRow = PlainRow<Omit<OrdersTable, 'projected_at'>>;
+export type LineRow = PlainRow<OrderLinesTable>;
+export type ModifierRow = PlainRow<OrderLineModifiersTable>;
+export type PaymentRow = PlainRow<PaymentsTable>;
+export type KitchenEventRow = PlainRow<KitchenEventsTable>;
+export type VoidRefundRow = PlainRow<VoidsRefundsTable>;
 
 /** Everything one order projects to. */
 export interface OrderRows {

@@ -10,31 +10,20 @@
  */
 import * as Y from 'yjs';
 import { formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, setOrderNumber, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
+import type { KioskDatabase, LogRow } from '@kiosk/store';
 import type { NewUpdate } from '@kiosk/store';
 import type { Lease } from '../numbering/lease';
 import { projectOrder, type DocMeta } from '../project/project-order';
 import type { OrderRow, OrderRows } from '../project/rows';
-import { prepareBatch, writeBatch, type ErrorRow, type PreparedBatch } from '../write/write-rows';
+import { prepareBatch, writeRows, type ErrorRow, type PreparedBatch } from '../write/write-rows';
 import { describe, DocCache, type CachedDay } from './doc-cache';
-
-/** A row of `update_log` as the tail reads it. */
-export interface LogRow {
-  id: number;
-  doc_name: string;
-  tenant_id: string;
-  outlet_id: string;
-  business_day: string | null;
-  /** Null when the loaded document already holds this row (see `readLog`). */
-  update: Uint8Array | null;
-}
 
 /** Device and origin of the projector's own number write-backs in the update log. */
 export const PROJECTOR_DEVICE = 'projector';
 export const PROJECTOR_ORIGIN = 'projector';
 const NUMBER_ORIGIN = Symbol('projector:number');
 
-export interface EngineOptions {
+export interface BatchProjectorOptions {
   store: KioskDatabase;
   cache: DocCache;
   cursorName: string;
@@ -84,7 +73,7 @@ export interface BatchOutcome {
   errors: number;
 }
 
-export class Engine {
+export class BatchProjector {
   private readonly maxOrders: number;
   /** `docName/orderId` of orders whose write failed even alone (recorded in projector_errors). */
   private readonly quarantined = new Set<string>();
@@ -96,7 +85,7 @@ export class Engine {
   /** Milliseconds spent per phase (for the benchmark and stats). */
   readonly timings = { apply: 0, project: 0, write: 0 };
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(private readonly options: BatchProjectorOptions) {
     this.maxOrders = options.maxOrdersPerTransaction ?? 2_000;
   }
 
@@ -112,7 +101,7 @@ export class Engine {
     const { cache } = this.options;
     const touched = new Set<string>();
     let t = performance.now();
-    const lap = (phase: keyof Engine['timings']) => {
+    const lap = (phase: keyof BatchProjector['timings']) => {
       const now = performance.now();
       this.timings[phase] += now - t;
       t = now;
@@ -159,7 +148,7 @@ export class Engine {
 
       const outcome: BatchOutcome = { orders: 0, assigned: 0, errors: 0 };
       const write = async (orders: OrderRows[], errs: ErrorRow[], cursor: boolean, prepared?: PreparedBatch) => {
-        const result = await writeBatch(this.options.store.db, {
+        const result = await writeRows(this.options.store.db, {
           orders,
           prepared,
           errors: errs,

@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import { DAY, readOutlet, type OutletSnapshot } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
+import { readDocument, type KioskDatabase } from '@kiosk/store';
 
 /** Origin of transactions that apply rows of the update log. */
 export const LOG_ORIGIN = 'projector:log';
@@ -163,7 +163,7 @@ export class DocCache {
     }
   }
 
-  /** Document name → highest log id it holds, for `readLog`. */
+  /** Document name → highest log id it holds, for `readSince`. */
   appliedUpTo(): Map<string, number> {
     const map = new Map<string, number>();
     for (const [name, entry] of this.docs) map.set(name, entry.uptoId);
@@ -198,32 +198,22 @@ export class DocCache {
   /**
    * Snapshot + log rows up to `projectedUpTo` (applied here), and the later rows (returned, for
    * the caller to apply with change detection). `whole` = the split was not possible (the
-   * snapshot reaches past the cursor): treat every order as changed.
+   * snapshot reaches past the cursor): treat every order as changed. A snapshot or row that
+   * does not apply is remembered in `badUpdates` and skipped (a bad snapshot is dropped and the
+   * rows are read from the start: log rows are never deleted, so the document is still whole).
    */
   private async load(docName: string, projectedUpTo: number): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean }> {
-    const { db } = this.options.store;
-    const snapshot = await db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
-    let doc = new Y.Doc();
-    let after = 0;
-    let whole = false;
-    if (snapshot) {
-      try {
-        Y.applyUpdate(doc, snapshot.snapshot, LOG_ORIGIN);
-        after = snapshot.upto_id;
-        whole = snapshot.upto_id > projectedUpTo;
-      } catch (error) {
-        // Log rows are never deleted, so the document is still whole without the snapshot.
-        this.badUpdates.push({ docName, updateId: null, error: `snapshot up to ${snapshot.upto_id} does not apply: ${describe(error)}` });
-        doc.destroy();
-        doc = new Y.Doc();
-      }
-    }
-    const rows = await db.selectFrom('update_log').select(['id', 'update']).where('doc_name', '=', docName).where('id', '>', after).orderBy('id').execute();
-    const split = rows.findIndex((r) => r.id > projectedUpTo);
-    const before = split === -1 ? rows : rows.slice(0, split);
-    const later = split === -1 ? [] : rows.slice(split);
-    this.applyRows(doc, docName, before);
-    return { doc, uptoId: rows.length > 0 ? rows[rows.length - 1].id : after, later, whole };
+    const loaded = await readDocument(this.options.store, docName, {
+      applyUpTo: projectedUpTo,
+      onBadRow: (bad) =>
+        this.badUpdates.push(
+          bad.id === null
+            ? { docName, updateId: null, error: `snapshot up to ${bad.snapshotUpTo} does not apply: ${describe(bad.error)}` }
+            : { docName, updateId: bad.id, error: describe(bad.error) },
+        ),
+    });
+    const whole = loaded.snapshotUpTo !== null && loaded.snapshotUpTo > projectedUpTo;
+    return { doc: loaded.doc, uptoId: loaded.lastLogId, later: loaded.held, whole };
   }
 
   /** Applies rows in one transaction (cleanup and observers run once, not once per row). */

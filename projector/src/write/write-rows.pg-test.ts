@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import type { OrderRows } from '../project/rows';
-import { writeBatch } from './write-rows';
+import { writeRows } from './write-rows';
 
 function order(id: string, opts: { day?: string; createdAt?: string; number?: number | null; doc?: string; note?: string; lines?: number } = {}): OrderRows {
   const day = opts.day ?? '2026-11-22';
@@ -28,7 +28,7 @@ function order(id: string, opts: { day?: string; createdAt?: string; number?: nu
   };
 }
 
-describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
+describe.each(testDatabaseTargets())('writeRows on $name', (target) => {
   let store: KioskDatabase;
   beforeAll(async () => {
     store = await target.open();
@@ -41,7 +41,7 @@ describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
   });
 
   test('new orders get gapless numbers by createdAt then id; rows, children and cursor commit together', async () => {
-    const result = await writeBatch(store.db, {
+    const result = await writeRows(store.db, {
       orders: [order('b', { createdAt: '2026-11-22T03:00:02.000Z' }), order('a', { createdAt: '2026-11-22T03:00:02.000Z' }), order('c', { createdAt: '2026-11-22T03:00:01.000Z' })],
       errors: [],
       cursor: { name: 'test', lastId: 42 },
@@ -59,8 +59,8 @@ describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
   });
 
   test('replaying is idempotent: numbers kept, child rows replaced, counter not advanced', async () => {
-    await writeBatch(store.db, { orders: [order('a'), order('b')], errors: [], cursor: null, assignNumbers: true });
-    const again = await writeBatch(store.db, { orders: [order('b', { lines: 1 }), order('a'), order('c')], errors: [], cursor: null, assignNumbers: true });
+    await writeRows(store.db, { orders: [order('a'), order('b')], errors: [], cursor: null, assignNumbers: true });
+    const again = await writeRows(store.db, { orders: [order('b', { lines: 1 }), order('a'), order('c')], errors: [], cursor: null, assignNumbers: true });
     expect(again.assigned.map((r) => [r.id, r.number])).toEqual([['c', 3]]);
     const rows = await store.db.selectFrom('orders').select(['id', 'number']).orderBy('id').execute();
     expect(rows).toEqual([{ id: 'a', number: 1 }, { id: 'b', number: 2 }, { id: 'c', number: 3 }]);
@@ -70,7 +70,7 @@ describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
   });
 
   test('numbers carried by documents are kept and new ones continue after the highest', async () => {
-    const result = await writeBatch(store.db, {
+    const result = await writeRows(store.db, {
       orders: [order('x', { number: 7 }), order('y'), order('z', { day: '2026-11-23' })],
       errors: [],
       cursor: null,
@@ -80,16 +80,16 @@ describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
   });
 
   test('a mirror writes rows but never assigns numbers, and never clears one', async () => {
-    await writeBatch(store.db, { orders: [order('a')], errors: [], cursor: null, assignNumbers: true });
-    const mirror = await writeBatch(store.db, { orders: [order('a'), order('b')], errors: [], cursor: null, assignNumbers: false });
+    await writeRows(store.db, { orders: [order('a')], errors: [], cursor: null, assignNumbers: true });
+    const mirror = await writeRows(store.db, { orders: [order('a'), order('b')], errors: [], cursor: null, assignNumbers: false });
     expect(mirror.assigned).toEqual([]);
     const rows = await store.db.selectFrom('orders').select(['id', 'number']).orderBy('id').execute();
     expect(rows).toEqual([{ id: 'a', number: 1 }, { id: 'b', number: null }]);
   });
 
   test('an order id already owned by another document is recorded as an error, not overwritten', async () => {
-    await writeBatch(store.db, { orders: [order('a')], errors: [], cursor: null, assignNumbers: true });
-    await writeBatch(store.db, { orders: [order('a', { doc: 'demo/main/2026-11-23', day: '2026-11-23' })], errors: [], cursor: null, assignNumbers: true });
+    await writeRows(store.db, { orders: [order('a')], errors: [], cursor: null, assignNumbers: true });
+    await writeRows(store.db, { orders: [order('a', { doc: 'demo/main/2026-11-23', day: '2026-11-23' })], errors: [], cursor: null, assignNumbers: true });
     const row = await store.db.selectFrom('orders').select(['doc_name', 'number']).executeTakeFirstOrThrow();
     expect(row).toEqual({ doc_name: 'demo/main/2026-11-22', number: 1 });
     const errors = await store.db.selectFrom('projector_errors').select(['order_id', 'error']).execute();
@@ -100,15 +100,15 @@ describe.each(testDatabaseTargets())('writeBatch on $name', (target) => {
 
   test('a NUL in free text is stored as U+FFFD instead of failing the batch; errors are recorded once', async () => {
     const error = { tenant_id: 'demo', outlet_id: 'main', doc_name: 'demo/main/2026-11-22', update_id: 9, order_id: null, error: 'bad update' };
-    await writeBatch(store.db, { orders: [order('a', { note: 'no\u0000te' })], errors: [error], cursor: null, assignNumbers: true });
-    await writeBatch(store.db, { orders: [], errors: [error], cursor: null, assignNumbers: true });
+    await writeRows(store.db, { orders: [order('a', { note: 'no\u0000te' })], errors: [error], cursor: null, assignNumbers: true });
+    await writeRows(store.db, { orders: [], errors: [error], cursor: null, assignNumbers: true });
     expect((await store.db.selectFrom('orders').select('note').executeTakeFirstOrThrow()).note).toBe('no\uFFFDte');
     expect(await store.db.selectFrom('projector_errors').select('update_id').execute()).toEqual([{ update_id: 9 }]);
   });
 
   test('a failing fence rolls everything back', async () => {
     await expect(
-      writeBatch(store.db, {
+      writeRows(store.db, {
         orders: [order('a')],
         errors: [],
         cursor: { name: 'test', lastId: 5 },

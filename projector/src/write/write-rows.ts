@@ -135,7 +135,7 @@ function insertAll(prepared: PreparedBatch, numbersJson: string, excluded: strin
 }
 
 /** Writes one batch in one transaction (see the module comment). */
-export async function writeBatch(db: Kysely<Database>, input: BatchInput): Promise<BatchResult> {
+export async function writeRows(db: Kysely<Database>, input: BatchInput): Promise<BatchResult> {
   return db.transaction().execute(async (trx) => {
     await input.fence?.(trx);
     const errors = [...input.errors];

@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import * as Y from 'yjs';
 import { hashPin, outletDocName } from '@kiosk/shared';
 import { readOutletView as readOutlet } from './outlets/outlet-doc';
-import type { KioskDatabase } from '@kiosk/store';
+import { readDocument, type KioskDatabase } from '@kiosk/store';
 import { hashPassword } from './auth/passwords';
 
 /** The demo staff (shared demo outlet): Sari, cashier, PIN 1234; Budi, manager, PIN 9999. */
@@ -27,15 +27,14 @@ export const DEMO_USERS = [
 
 type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
 
-/** The outlet document as stored in the update log (snapshot + later rows), or null. */
+/** The outlet document as stored in the update log (snapshot + later rows), or null; a row that does not apply throws (`LoadError`). */
 async function storedOutletDoc(store: KioskDatabase, docName: string): Promise<Y.Doc | null> {
-  const snapshot = await store.db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
-  const rows = await store.db.selectFrom('update_log').select('update').where('doc_name', '=', docName).where('id', '>', snapshot?.upto_id ?? 0).orderBy('id').execute();
-  if (!snapshot && rows.length === 0) return null;
-  const doc = new Y.Doc();
-  if (snapshot) Y.applyUpdate(doc, snapshot.snapshot);
-  for (const row of rows) Y.applyUpdate(doc, row.update);
-  return doc;
+  const loaded = await readDocument(store, docName, { onBadRow: 'throw' });
+  if (loaded.snapshotUpTo === null && loaded.rows === 0) {
+    loaded.doc.destroy();
+    return null;
+  }
+  return loaded.doc;
 }
 
 export async function seedOfficeDemo(

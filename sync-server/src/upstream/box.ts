@@ -18,7 +18,7 @@
  */
 import { decodeJwt } from 'jose';
 import { dayDocName, outletDocName, parseDocName } from '@kiosk/shared';
-import type { KioskDatabase } from '@kiosk/store';
+import { recentDocNames, type KioskDatabase } from '@kiosk/store';
 import type { RelayCore } from '../relay/relay';
 import type { SharedDoc } from '../relay/shared-doc';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -75,15 +75,7 @@ export class UpstreamBox {
     const now = this.options.now?.() ?? Date.now();
     for (const offset of [0, -1]) names.add(dayDocName(this.tenant, this.outlet, new Date(now + offset * 86_400_000).toISOString().slice(0, 10)));
     const since = new Date(now - (this.options.upstream.recentDays ?? 7) * 86_400_000);
-    const rows = await this.options.store.db
-      .selectFrom('update_log')
-      .select('doc_name')
-      .distinct()
-      .where('tenant_id', '=', this.tenant)
-      .where('outlet_id', '=', this.outlet)
-      .where('created_at', '>=', since)
-      .execute();
-    for (const r of rows) names.add(r.doc_name);
+    for (const name of await recentDocNames(this.options.store, this.tenant, this.outlet, since)) names.add(name);
     await Promise.all([...names].map((n) => this.ensureLink(n)));
   }
 
