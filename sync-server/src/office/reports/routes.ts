@@ -6,6 +6,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { businessDayOf, readOutlet } from '@kiosk/shared';
 import {
   auditTrail,
   cashDrawer,
@@ -25,7 +26,6 @@ import { writeAudit } from '../http/audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { readOutletDoc } from '../http/doc-edit';
-import { outletBusinessDay, readOutletView as readOutlet } from '../outlets/outlet-doc';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 
@@ -75,7 +75,7 @@ export function reportRoutes(ctx: ApiContext): Router {
   async function today(tenant: string, outlet: string): Promise<string> {
     const settings = readOutlet(await readOutletDoc(ctx, tenant, outlet)).settings;
     if (!settings) throw badRequest('day: the outlet has no settings yet, give ?day=YYYY-MM-DD', 'day');
-    return outletBusinessDay(ctx.now(), settings);
+    return businessDayOf(ctx.now(), settings);
   }
 
   router.get('/reports/:report', async (req, res) => {
