@@ -29,7 +29,7 @@ import {
 } from '@kiosk/shared';
 import { outletOf, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { editOutletDoc, readOutletDoc } from '../http/doc-edit';
+import { editOutletDoc, readOutletDoc } from '../outlets/outlet-doc';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 

@@ -8,7 +8,7 @@ import { outletBody, userBody, writeSettings, type OutletCreated, type OutletsRe
 import { writeAudit } from '../http/audit';
 import { actorId, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { editOutletDoc } from '../http/doc-edit';
+import { editOutletDoc } from './outlet-doc';
 import { outletsForUser } from './outlets';
 import { hashPassword } from '../auth/passwords';
 import { requireRole } from '../http/middleware';

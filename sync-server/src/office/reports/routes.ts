@@ -25,7 +25,7 @@ import {
 import { writeAudit } from '../http/audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { readOutletDoc } from '../http/doc-edit';
+import { readOutletDoc } from '../outlets/outlet-doc';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { hashPin, putStaff, removeCatalogEntry, staffCreateBody, staffPatchBody, verifyPin, type StaffResponse, type StaffSaved, type StaffView } from '@kiosk/shared';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { conflict, notFound } from '../http/errors';
-import { editOutletDoc } from '../http/doc-edit';
+import { editOutletDoc } from '../outlets/outlet-doc';
 import { withTenant, type TenantTransaction } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 

@@ -2,11 +2,15 @@
  * Editing the outlet document on behalf of a person: the change goes through the relay
  * (persisted, broadcast live, delivered to offline devices on reconnect) with the editor as
  * its actor, and is written to the audit log with what it was before and after.
+ *
+ * Reads and writes use the shared accessors (`shared/src/doc/outlet-doc.ts`) directly: every
+ * write is validated there again, and a value the shared schema refuses surfaces as
+ * `InvalidValue` (mapped to 400 by the error handler).
  */
 import type * as Y from 'yjs';
 import { outletDocName } from '@kiosk/shared';
-import { writeAudit } from './audit';
-import { actorId, type ApiContext, type Principal } from './context';
+import { writeAudit } from '../http/audit';
+import { actorId, type ApiContext, type Principal } from '../http/context';
 import { withTenant } from '@kiosk/store';
 
 export async function readOutletDoc(ctx: ApiContext, tenant: string, outlet: string): Promise<Y.Doc> {
