@@ -6,7 +6,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { businessDayOf, readOutlet } from '@kiosk/shared';
+import { businessDayOf, readOutlet, type ReportResponse, type ZReportsResponse, type ZReportView } from '@kiosk/shared';
 import {
   auditTrail,
   cashDrawer,
@@ -87,7 +87,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     const q = parseInput(rangeQuery, req.query);
     const rows = await withTenant(ctx.store, p.tenant, (trx) => report.query(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone }));
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-${name}-${q.from}-${q.to}.csv`, toCsv(report.columns, rows));
-    res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows });
+    res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows } satisfies ReportResponse);
   });
 
   router.get('/orders', async (req, res) => {
@@ -129,7 +129,7 @@ export function reportRoutes(ctx: ApiContext): Router {
       if (q.to) query = query.where('business_day', '<=', q.to);
       return query.orderBy('business_day', 'desc').execute();
     });
-    res.json({ zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures })) });
+    res.json({ zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures as DayFigures })) } satisfies ZReportsResponse);
   });
 
   router.get('/z-reports/:day', async (req, res) => {
@@ -142,7 +142,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     );
     if (!row) throw notFound(`Z report for ${d}`);
     if (format === 'csv') return sendCsv(res, `${outlet.id}-z-report-${d}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(row.figures as DayFigures)));
-    res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures });
+    res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures as DayFigures } satisfies ZReportView);
   });
 
   router.post('/z-reports', async (req, res) => {
