@@ -2,35 +2,13 @@
  * The back-office talks to the HTTP API (`/api`, see sync-server/src/office/README.md): its figures
  * come from the projected SQL store, not from documents on this device. The sign-in is kept in
  * localStorage; an expired access token is refreshed once (refresh tokens are single-use and
- * rotated by the server) before a request gives up with "signed out".
+ * rotated by the server) before a request gives up with "signed out". Bodies and responses are
+ * typed by the shared contract (`shared/src/api/`); a failed request throws its `ApiError`.
  */
+import { ApiError, type ErrorBody, type LoginBody, type LogoutBody, type RefreshBody, type SignInResponse } from '@kiosk/shared';
 
-export interface OfficeOutlet {
-  id: string;
-  name: string;
-  timeZone: string;
-  currency: string;
-}
-
-export interface OfficeSession {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; email: string; name: string; role: string; tenant: string };
-  outlet: string;
-  outlets: OfficeOutlet[];
-}
-
-/** An API error as the server names it: `code`, a message, and the bad field when there is one. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+/** What the page keeps of a sign-in (the outlet it works on may change; the user does not). */
+export type OfficeSession = Pick<SignInResponse, 'accessToken' | 'refreshToken' | 'user' | 'outlet' | 'outlets'>;
 
 const SESSION_KEY = 'kiosk.office.session';
 
@@ -49,17 +27,14 @@ export function saveSession(session: OfficeSession | null): void {
 }
 
 async function readError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; field?: string } } | null;
+  // Anything may answer a failed request (a proxy's HTML page): every part of the body is optional.
+  const body = (await response.json().catch(() => null)) as { error?: Partial<ErrorBody['error']> } | null;
   const error = body?.error;
   return new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `${response.status} ${response.statusText}`, error?.field);
 }
 
-interface SignInResponse extends Omit<OfficeSession, 'outlets'> {
-  outlets: OfficeOutlet[];
-}
-
 export async function signIn(email: string, password: string): Promise<OfficeSession> {
-  const response = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const response = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password } satisfies LoginBody) });
   if (!response.ok) throw await readError(response);
   const body = (await response.json()) as SignInResponse;
   return { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user, outlet: body.outlet, outlets: body.outlets };
@@ -97,7 +72,7 @@ export class OfficeApi {
   }
 
   private async refresh(): Promise<boolean> {
-    const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: this.session.refreshToken, outlet: this.session.outlet }) });
+    const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: this.session.refreshToken, outlet: this.session.outlet } satisfies RefreshBody) });
     if (!response.ok) return false;
     const body = (await response.json()) as SignInResponse;
     this.session = { ...this.session, accessToken: body.accessToken, refreshToken: body.refreshToken, outlets: body.outlets };
@@ -128,7 +103,7 @@ export class OfficeApi {
   }
 
   async signOut(): Promise<void> {
-    await this.send('POST', '/api/auth/logout', { refreshToken: this.session.refreshToken }).catch(() => undefined);
+    await this.send('POST', '/api/auth/logout', { refreshToken: this.session.refreshToken } satisfies LogoutBody).catch(() => undefined);
     this.onSession(null);
   }
 }

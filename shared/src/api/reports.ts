@@ -185,3 +185,25 @@ export interface CashDrawer {
   overShort: number | null;
   events: CashDrawerEvent[];
 }
+
+/** A closed day: `POST /z-reports` (201), `GET /z-reports/:day`, and each entry of `GET /z-reports`. The figures never change. */
+export interface ZReportView {
+  day: string;
+  closedBy: string;
+  closedAt: string;
+  figures: DayFigures;
+}
+export interface ZReportsResponse {
+  zReports: ZReportView[];
+}
+
+/** `GET /reports/:report` as JSON; the row type depends on the report. */
+export interface ReportResponse<Row = unknown> {
+  report: string;
+  outlet: string;
+  from: string;
+  to: string;
+  currency: string;
+  timeZone: string;
+  rows: Row[];
+}

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { LineId, OrderId } from '../protocol/ids';
-import { formatZodError, orderHeaderSchema, submitOrderInputSchema, type OrderEvent, type OrderHeader, type SubmitOrderInput } from '../protocol/schemas';
+import { formatZodError, orderHeaderSchema, submitOrderInputSchema, type ModifierGroup, type OrderEvent, type OrderHeader, type SubmitOrderInput } from '../protocol/schemas';
 import { readOutlet, type OutletSnapshot } from '../doc/outlet-doc';
 import { DAY, ORDER } from '../doc/layout';
 import { ordersMap, readOrders } from '../doc/day-doc';
@@ -28,6 +28,11 @@ export interface SubmitOptions {
   id?: string;
   /** The day document's business day; defaults to businessDayOf(now). */
   businessDay?: string;
+}
+
+/** The least number of options a modifier group needs: a required group at least one. The terminal's dialog shows the same rule. */
+export function modifierMinimum(group: Pick<ModifierGroup, 'required' | 'min'>): number {
+  return group.required ? Math.max(1, group.min) : group.min;
 }
 
 /** Resolves the input lines against the catalog; throws OrderRejected on the first problem. */
@@ -53,7 +58,7 @@ export function resolveLines(outlet: OutletSnapshot, lines: SubmitOrderInput['li
       const group = groups.get(groupId);
       if (!group) continue;
       const count = modifiers.filter((m) => m.groupId === groupId).length;
-      const min = group.required ? Math.max(1, group.min) : group.min;
+      const min = modifierMinimum(group);
       if (count < min) throw new OrderRejected(`${field}.modifiers`, `${group.name}: choose at least ${min} (chose ${count})`);
       if (count > group.max) throw new OrderRejected(`${field}.modifiers`, `${group.name}: choose at most ${group.max} (chose ${count})`);
     }

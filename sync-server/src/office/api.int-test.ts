@@ -6,10 +6,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually } from '@kiosk/shared/testing';
-import { outletDocName } from '@kiosk/shared';
+import { outletDocName, readOutlet } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
-import { readOutletView as readOutlet } from './outlets/outlet-doc';
 import { seedTestTenant, startApiServer, TEST_SETTINGS, type ApiServer } from '../testing/office-fixtures';
 
 describe.each(testDatabaseTargets())('back-office API on $name', (target) => {

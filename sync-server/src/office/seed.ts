@@ -8,8 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import * as Y from 'yjs';
-import { hashPin, outletDocName } from '@kiosk/shared';
-import { readOutletView as readOutlet } from './outlets/outlet-doc';
+import { hashPin, outletDocName, readOutlet } from '@kiosk/shared';
 import { readDocument, type KioskDatabase } from '@kiosk/store';
 import { hashPassword } from './auth/passwords';
 

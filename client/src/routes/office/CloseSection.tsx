@@ -4,7 +4,7 @@
  * shows under "late orders" and "adjustments" until the next Z report carries it.
  */
 import { useState } from 'react';
-import type { CashDrawer, DayFigures, XReport } from '@kiosk/shared';
+import type { CashDrawer, XReport, ZReportsResponse, ZReportView } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, Figure, inputClass, Panel, parseAmount, quietButtonClass, useAction, useBusinessDay, useLoad, useMoney, useOffice } from './kit';
 import { PaymentsTable, SummaryFigures } from './TodaySection';
@@ -18,7 +18,7 @@ export function CloseSection() {
   const today = useBusinessDay();
   const [day, setDay] = useState(today);
   const x = useLoad<XReport>(day ? `/x-report?day=${day}` : null);
-  const z = useLoad<{ zReports: Array<{ day: string; closedBy: string; closedAt: string; figures: DayFigures }> }>(`/z-reports?from=${shiftDay(today, -60)}&to=${today}`);
+  const z = useLoad<ZReportsResponse>(`/z-reports?from=${shiftDay(today, -60)}&to=${today}`);
   const close = useAction();
   const [counted, setCounted] = useState('');
   const { settings } = useOffice();
@@ -87,7 +87,7 @@ export function CloseSection() {
   );
 }
 
-function ZReportList({ reports }: { reports: Array<{ day: string; closedBy: string; closedAt: string; figures: DayFigures }> }) {
+function ZReportList({ reports }: { reports: ZReportView[] }) {
   const t = useT();
   const money = useMoney();
   const { api } = useOffice();

@@ -1,30 +1,20 @@
 /** Devices of the outlet: pairing codes for new ones, rename, stations, and revoke (disconnects at once). */
 import { useEffect, useState } from 'react';
+import type { DevicesResponse, DeviceView, PairingCodeResponse } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, inputClass, Panel, quietButtonClass, useAction, useLoad, useOffice } from './kit';
-
-interface DeviceView {
-  id: string;
-  name: string;
-  kind: 'terminal' | 'kitchen';
-  code: string;
-  stations: string[];
-  createdAt: string | null;
-  revokedAt: string | null;
-  paired: boolean;
-}
 
 export function DevicesSection() {
   const t = useT();
   const { api } = useOffice();
-  const { data, error, reload } = useLoad<{ devices: DeviceView[] }>('/devices');
-  const [pairing, setPairing] = useState<{ code: string; expiresAt: string | number } | null>(null);
+  const { data, error, reload } = useLoad<DevicesResponse>('/devices');
+  const [pairing, setPairing] = useState<PairingCodeResponse | null>(null);
   const create = useAction();
   return (
     <>
       <Panel title={t('pairDevice')}>
         <p className="mb-2 text-sm text-slate-600">{t('pairingHelp')}</p>
-        <button className={buttonClass} disabled={create.busy} onClick={() => void create.run(async () => setPairing(await api.write<{ code: string; expiresAt: string }>('POST', '/pairing-codes')))}>
+        <button className={buttonClass} disabled={create.busy} onClick={() => void create.run(async () => setPairing(await api.write<PairingCodeResponse>('POST', '/pairing-codes')))}>
           {t('createPairingCode')}
         </button>
         {pairing && (

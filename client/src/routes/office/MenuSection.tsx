@@ -3,20 +3,14 @@
  * to the signed-in person), so terminals see it live and offline ones on reconnect.
  */
 import { useEffect, useState } from 'react';
-import { asMinor, type Category, type Item, type ModifierGroup } from '@kiosk/shared';
+import { asMinor, type CatalogView, type Category, type Item, type ModifierGroup } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, inputClass, majorText, Panel, parseAmount, quietButtonClass, useAction, useLoad, useMoney, useOffice } from './kit';
 import { slugOf } from './format';
 
-interface Catalog {
-  categories: Category[];
-  items: Item[];
-  modifierGroups: ModifierGroup[];
-}
-
 export function MenuSection() {
   const t = useT();
-  const { data, error, reload } = useLoad<Catalog>('/catalog');
+  const { data, error, reload } = useLoad<CatalogView>('/catalog');
   return (
     <>
       <ErrorLine error={error} />
@@ -38,7 +32,7 @@ export function MenuSection() {
   );
 }
 
-function ItemsEditor({ catalog, onSaved }: { catalog: Catalog; onSaved(): void }) {
+function ItemsEditor({ catalog, onSaved }: { catalog: CatalogView; onSaved(): void }) {
   const t = useT();
   const [filter, setFilter] = useState('');
   const shown = catalog.items.filter((i) => i.name.toLowerCase().includes(filter.trim().toLowerCase()));

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from '@tanstack/react-router';
-import type { OutletSettings } from '@kiosk/shared';
+import type { CatalogView, OutletSettings } from '@kiosk/shared';
 import { LanguageSwitch, useI18n, useT, type Translate } from '../../i18n';
 import { OfficeApi, loadSession, saveSession, signIn, type OfficeSession } from '../../api/office';
 import { buttonClass, ErrorLine, errorText, inputClass, OfficeProvider, type Office } from './kit';
@@ -79,10 +79,6 @@ function SignIn({ onSignedIn }: { onSignedIn(session: OfficeSession): void }) {
   );
 }
 
-interface Catalog {
-  settings: OutletSettings;
-}
-
 function OfficeShell({ session, onSession }: { session: OfficeSession; onSession(next: OfficeSession | null): void }) {
   const t = useT();
   const api = useMemo(() => new OfficeApi(session, onSession), [session, onSession]);
@@ -92,7 +88,7 @@ function OfficeShell({ session, onSession }: { session: OfficeSession; onSession
   const reportReach = useCallback((ok: boolean) => setReach((r) => ({ ok, at: ok ? Date.now() : r.at })), []);
   useEffect(() => {
     let live = true;
-    api.get<Catalog>('/catalog').then(
+    api.get<CatalogView>('/catalog').then(
       (catalog) => live && setSettings(catalog.settings),
       (error: unknown) => live && setLoadError(errorText(error)),
     );

@@ -10,14 +10,11 @@ import { useT } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { buttonClass, ErrorLine, inputClass, Panel, quietButtonClass, useAction, useBusinessDay, useLoad, useMoney, useOffice } from './kit';
 import { SummaryFigures } from './TodaySection';
-import type { SalesSummary } from '@kiosk/shared';
+import type { ReportResponse, SalesSummary } from '@kiosk/shared';
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
 
 type Row = Record<string, string | number | string[] | null>;
-interface ReportResponse {
-  rows: Row[];
-}
 
 /** Each report and what its chart shows: the label column and the value column(s). */
 const REPORTS: ReadonlyArray<{ name: string; label: MessageKey; chart?: { x: string; y: string[] } }> = [
@@ -44,7 +41,7 @@ export function ReportsSection() {
   const [name, setName] = useState('summary');
   const report = REPORTS.find((r) => r.name === name) ?? REPORTS[0];
   const query = `from=${range.from}&to=${range.to}`;
-  const { data, error } = useLoad<ReportResponse>(range.from && range.to ? `/reports/${name}?${query}` : null);
+  const { data, error } = useLoad<ReportResponse<Row>>(range.from && range.to ? `/reports/${name}?${query}` : null);
   const csv = useAction();
   const rows = data?.rows ?? [];
   const columns = rows.length ? Object.keys(rows[0]) : [];

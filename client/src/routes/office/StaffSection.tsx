@@ -1,21 +1,17 @@
 /** Staff of the outlet and their PINs (4–6 digits; terminals check them offline against a hash). */
 import { useState } from 'react';
+import { STAFF_ROLES, type StaffResponse, type StaffRole, type StaffView } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, inputClass, Panel, quietButtonClass, useAction, useLoad, useOffice } from './kit';
 
-type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
-const ROLES: StaffRole[] = ['cashier', 'manager', 'kitchen', 'owner'];
-interface StaffView {
-  id: string;
-  name: string;
-  role: StaffRole;
-  createdAt: string;
-}
+/** The shared roles in the order the form offers them (owner last); a new role must get a place here. */
+const DISPLAY_ORDER: Record<StaffRole, number> = { cashier: 0, manager: 1, kitchen: 2, owner: 3 };
+const ROLES: StaffRole[] = [...STAFF_ROLES].sort((a, b) => DISPLAY_ORDER[a] - DISPLAY_ORDER[b]);
 
 export function StaffSection() {
   const t = useT();
   const { api } = useOffice();
-  const { data, error, reload } = useLoad<{ staff: StaffView[] }>('/staff');
+  const { data, error, reload } = useLoad<StaffResponse>('/staff');
   const [draft, setDraft] = useState<{ name: string; role: StaffRole; pin: string }>({ name: '', role: 'cashier', pin: '' });
   const add = useAction();
   return (

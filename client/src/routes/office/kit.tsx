@@ -3,9 +3,9 @@
  * (from the context), data loading with optional polling, and the few form pieces they reuse.
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { businessDayOf, formatMoney, type OutletSettings } from '@kiosk/shared';
+import { ApiError, businessDayOf, formatMoney, type OutletSettings } from '@kiosk/shared';
 import { useT } from '../../i18n';
-import { ApiError, type OfficeApi } from '../../api/office';
+import type { OfficeApi } from '../../api/office';
 
 export { majorText, parseAmount } from './format';
 

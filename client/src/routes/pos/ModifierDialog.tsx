@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { formatMoney, type Item, type ModifierGroup, type OutletSettings } from '@kiosk/shared';
+import { formatMoney, modifierMinimum, type Item, type ModifierGroup, type OutletSettings } from '@kiosk/shared';
 import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { minimumOf, modifierProblems, selectionToModifiers, toggleOption, unitPriceWith, type Selection } from './modifier-rules';
+import { modifierProblems, selectionToModifiers, toggleOption, unitPriceWith, type Selection } from './modifier-rules';
 
 export interface PickedLine {
   itemId: string;
@@ -28,7 +28,7 @@ export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { ite
         }}
       >
         {groups.map((group) => {
-          const min = minimumOf(group);
+          const min = modifierMinimum(group);
           const single = group.max === 1;
           return (
             <fieldset key={group.id} className="rounded-lg border border-slate-200 p-3">

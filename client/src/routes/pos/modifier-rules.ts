@@ -1,24 +1,19 @@
 /**
  * What the modifier dialog enforces, as pure functions: a required group needs at least
- * max(min, 1) options, no group may exceed its max, and the price shown is the item price plus
- * the chosen deltas.
+ * max(min, 1) options (the domain's own rule, `modifierMinimum`, which `submitOrder` enforces),
+ * no group may exceed its max, and the price shown is the item price plus the chosen deltas.
  */
-import type { ModifierGroup, Minor } from '@kiosk/shared';
+import { modifierMinimum, type ModifierGroup, type Minor } from '@kiosk/shared';
 
 export type Selection = Record<string, string[]>;
 
 export type ModifierProblem = { kind: 'too_few'; groupId: string; group: string; min: number } | { kind: 'too_many'; groupId: string; group: string; max: number };
 
-/** The least number of options a group needs. */
-export function minimumOf(group: Pick<ModifierGroup, 'required' | 'min'>): number {
-  return group.required ? Math.max(1, group.min) : group.min;
-}
-
 export function modifierProblems(groups: ModifierGroup[], selection: Selection): ModifierProblem[] {
   const problems: ModifierProblem[] = [];
   for (const group of groups) {
     const chosen = selection[group.id]?.length ?? 0;
-    const min = minimumOf(group);
+    const min = modifierMinimum(group);
     if (chosen < min) problems.push({ kind: 'too_few', groupId: group.id, group: group.name, min });
     if (chosen > group.max) problems.push({ kind: 'too_many', groupId: group.id, group: group.name, max: group.max });
   }

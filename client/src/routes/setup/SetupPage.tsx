@@ -4,31 +4,11 @@
  * in localStorage; from then on the device opens straight into work, online or not.
  */
 import { useState, type FormEvent } from 'react';
+import { DEVICE_KINDS, type DeviceKind } from '@kiosk/shared';
 import { LanguageSwitch, useT } from '../../i18n';
-import { clearCredentials, loadCredentials, saveCredentials, type DeviceKind } from '../../sync/credentials';
+import { pairDevice } from '../../api/pairing';
+import { clearCredentials, loadCredentials, saveCredentials } from '../../sync/credentials';
 import { closeSession } from '../../sync/react';
-
-interface PairResponse {
-  token: string;
-  deviceId: string;
-  tenant: string;
-  outlet: string;
-  code: string;
-  kind?: DeviceKind;
-  name?: string;
-  stations?: string[];
-}
-
-export async function pairDevice(input: { serverUrl: string; code: string; name: string; kind: DeviceKind; stations: string[] }): Promise<PairResponse> {
-  const response = await fetch(new URL('/api/pair', input.serverUrl), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ code: input.code.trim(), name: input.name.trim(), kind: input.kind, stations: input.kind === 'kitchen' ? input.stations : [] }),
-  });
-  const body = (await response.json().catch(() => ({}))) as Partial<PairResponse> & { error?: { message?: string; field?: string } };
-  if (!response.ok || !body.token) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-  return body as PairResponse;
-}
 
 export function SetupPage() {
   const t = useT();
@@ -106,7 +86,7 @@ export function SetupPage() {
         <fieldset>
           <legend className="text-sm font-medium">{t('role')}</legend>
           <div className="mt-1 flex gap-4">
-            {(['terminal', 'kitchen'] as const).map((k) => (
+            {DEVICE_KINDS.map((k) => (
               <label key={k} className="flex items-center gap-2">
                 <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
                 {k === 'terminal' ? t('roleTerminal') : t('roleKitchen')}

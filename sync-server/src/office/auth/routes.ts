@@ -3,8 +3,7 @@
  * terminal, refresh (rotating), sign-out (revokes), and who-am-I.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { verifyPin } from '@kiosk/shared';
+import { loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse, type PinSignInResponse, type SignInResponse } from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
 import { forbidden, rateLimited, unauthorized } from '../http/errors';
@@ -15,18 +14,6 @@ import { revokeJti } from '@kiosk/store';
 import { issueAccess, sha256, STAFF_ACCESS_TTL_SECONDS, startUserSession } from './sessions';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
-
-const loginBody = z.object({
-  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
-  password: z.string().min(1, 'is required').max(200),
-  outlet: z.string().min(1).max(63).optional(),
-});
-const refreshBody = z.object({ refreshToken: z.string().min(10, 'is required').max(200), outlet: z.string().min(1).max(63).optional() });
-const logoutBody = z.object({ refreshToken: z.string().min(10).max(200).optional() });
-const pinBody = z.object({
-  pin: z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits'),
-  staffId: z.string().min(1).max(64).optional(),
-});
 
 export function authRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -58,7 +45,7 @@ export function authRoutes(ctx: ApiContext): Router {
       const outlet = pickOutlet(outlets, body.outlet);
       const session = await startUserSession(ctx, trx, { id: user.id, tenant: user.tenant_id, role: user.role }, outlet);
       await writeAudit(trx, { tenant: user.tenant_id, outlet: null, actor: `user:${user.id}`, action: 'auth.sign_in', details: { email: user.email, ip: clientIp(req) } });
-      return { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id }, outlet, outlets };
+      return { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id }, outlet, outlets } satisfies SignInResponse;
     });
     res.json(result);
   });
@@ -89,7 +76,7 @@ export function authRoutes(ctx: ApiContext): Router {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet ?? row.outlet_id);
       const session = await startUserSession(ctx, trx, { id: user.id, tenant: row.tenant_id, role: user.role }, outlet, row.family_id);
-      return { kind: 'ok' as const, body: { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id }, outlet, outlets } };
+      return { kind: 'ok' as const, body: { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id }, outlet, outlets } satisfies SignInResponse };
     });
     if (outcome.kind === 'reused') {
       for (const jti of outcome.jtis) {
@@ -148,7 +135,7 @@ export function authRoutes(ctx: ApiContext): Router {
     await withTenant(ctx.store, p.tenant, (trx) =>
       writeAudit(trx, { tenant: p.tenant, outlet: p.outlet, actor: `staff:${staff.id}`, action: 'auth.pin_sign_in', details: { staff: staff.name, device: p.deviceId } }),
     );
-    res.json({ accessToken: access.token, expiresAt: access.expiresAt, role, staff: { id: staff.id, name: staff.name, role: staff.role } });
+    res.json({ accessToken: access.token, expiresAt: access.expiresAt, role, staff: { id: staff.id, name: staff.name, role: staff.role } } satisfies PinSignInResponse);
   });
 
   router.get('/me', authenticate(ctx), async (_req, res) => {
@@ -158,7 +145,7 @@ export function authRoutes(ctx: ApiContext): Router {
       const rows = await trx.selectFrom('outlets').select(['id', 'name', 'time_zone', 'currency']).where('id', '=', p.outlet).execute();
       return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, currency: r.currency }));
     });
-    res.json({ kind: p.kind, id: actorId(p), name: p.name, role: p.role, tenant: p.tenant, outlet: p.outlet, expiresAt: p.exp * 1000, outlets });
+    res.json({ kind: p.kind, id: actorId(p), name: p.name, role: p.role, tenant: p.tenant, outlet: p.outlet, expiresAt: p.exp * 1000, outlets } satisfies MeResponse);
   });
 
   return router;

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { UserSession } from '@kiosk/shared';
 import type { Database } from '@kiosk/store';
 import { signToken } from '../../auth/tokens';
 import type { ApiContext, TokenRole } from '../http/context';
@@ -34,13 +35,6 @@ export async function issueAccess(
   const now = ctx.now();
   const token = await signToken(ctx.secret, { ...claims, jti }, { now });
   return { token, jti, expiresAt: (Math.floor(now / 1000) + claims.ttlSeconds) * 1000 };
-}
-
-export interface UserSession {
-  accessToken: string;
-  expiresAt: number;
-  refreshToken: string;
-  refreshExpiresAt: number;
 }
 
 export async function startUserSession(

@@ -1,40 +1,51 @@
 /**
  * Menu and settings: /api/outlets/:outlet/{catalog,settings,categories,items,modifier-groups,promotions}.
- * Every write goes into the outlet document (see doc-edit.ts); bodies are the shared zod
+ * Every write goes into the outlet document (see outlets/outlet-doc.ts); bodies are the shared zod
  * schemas of the document values, so the back-office can never write what a terminal
  * would refuse.
  */
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import type * as Y from 'yjs';
+import type { z } from 'zod';
 import {
-  categorySchema,
-  itemSchema,
-  modifierGroupSchema,
-  OUTLET,
-  outletSettingsSchema,
-  promotionSchema,
+  availabilityBody,
+  CATALOG_BODIES,
+  entryId,
+  putCategory,
+  putItem,
+  putModifierGroup,
+  putPromotion,
+  readOutlet,
+  removeCatalogEntry,
+  settingsPatchBody,
+  unreachable,
+  writeSettings,
+  type CatalogEntryKind,
+  type CatalogView,
+  type itemSchema,
+  type outletSettingsSchema,
+  type OutletSnapshot,
+  type promotionSchema,
 } from '@kiosk/shared';
-import { patchSettings, putEntry, readOutletView as readOutlet, removeEntry, type OutletMap, type OutletView as OutletSnapshot } from '../outlets/outlet-doc';
 import { outletOf, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { editOutletDoc, readOutletDoc } from '../http/doc-edit';
+import { editOutletDoc, readOutletDoc } from '../outlets/outlet-doc';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 
-const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
-
 /** The outlet document as the back-office shows it: staff without PIN hashes. */
-export function publicSnapshot(snapshot: OutletSnapshot) {
+export function publicSnapshot(snapshot: OutletSnapshot): CatalogView {
   return { ...snapshot, staff: snapshot.staff.map(({ id, name, role }) => ({ id, name, role })) };
 }
 
-type Kind = 'categories' | 'items' | 'modifierGroups' | 'promotions';
+type Kind = CatalogEntryKind;
 
 interface KindSpec {
   path: string;
   label: string;
   schema: z.ZodType;
-  map: OutletMap;
+  /** The shared accessor that validates the value again and writes it into the document. */
+  put: (doc: Y.Doc, value: never) => unknown;
   /** Cross-references checked against the current document; throws 400 naming the field. */
   check?: (value: never, snapshot: OutletSnapshot) => void;
   /** Refuses deleting something still in use (409). */
@@ -44,16 +55,16 @@ interface KindSpec {
 const KINDS: Record<Kind, KindSpec> = {
   categories: {
     path: 'categories',
-    map: OUTLET.categories,
+    put: putCategory,
     label: 'category',
-    schema: categorySchema,
+    schema: CATALOG_BODIES.categories,
     inUse: (id, s) => s.items.find((i) => i.categoryId === id)?.name,
   },
   items: {
     path: 'items',
-    map: OUTLET.items,
+    put: putItem,
     label: 'item',
-    schema: itemSchema,
+    schema: CATALOG_BODIES.items,
     check: (value: z.output<typeof itemSchema>, s) => {
       if (!s.categories.some((c) => c.id === value.categoryId)) throw badRequest(`categoryId: no category ${JSON.stringify(value.categoryId)} in this outlet`, 'categoryId');
       value.modifierGroupIds.forEach((g, i) => {
@@ -67,16 +78,16 @@ const KINDS: Record<Kind, KindSpec> = {
   },
   modifierGroups: {
     path: 'modifier-groups',
-    map: OUTLET.modifierGroups,
+    put: putModifierGroup,
     label: 'modifier group',
-    schema: modifierGroupSchema,
+    schema: CATALOG_BODIES.modifierGroups,
     inUse: (id, s) => s.items.find((i) => i.modifierGroupIds.includes(id))?.name,
   },
   promotions: {
     path: 'promotions',
-    map: OUTLET.promotions,
+    put: putPromotion,
     label: 'promotion',
-    schema: promotionSchema,
+    schema: CATALOG_BODIES.promotions,
     check: (value: z.output<typeof promotionSchema>, s) => {
       const scope = value.scope;
       if (scope.kind === 'item') {
@@ -92,9 +103,6 @@ const KINDS: Record<Kind, KindSpec> = {
   },
 };
 
-const settingsPatch = z.object(outletSettingsSchema.shape).partial().strict();
-const availabilityBody = z.object({ available: z.boolean() });
-
 export function catalogRoutes(ctx: ApiContext): Router {
   const router = Router({ mergeParams: true });
 
@@ -107,14 +115,14 @@ export function catalogRoutes(ctx: ApiContext): Router {
   router.patch('/settings', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const parsed = parseInput(settingsPatch, req.body);
+    const parsed = parseInput(settingsPatchBody, req.body);
     // Only the keys sent: a schema default must not overwrite a setting nobody touched.
     const sent = new Set(Object.keys(req.body as object));
     const patch = Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.has(k))) as Partial<z.output<typeof outletSettingsSchema>>;
     if (Object.keys(patch).length === 0) throw badRequest('body: give at least one setting to change', 'body');
     if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) throw badRequest(`timeZone: ${JSON.stringify(patch.timeZone)} is not an IANA time zone`, 'timeZone');
     const before = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id)).settings;
-    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) => patchSettings(doc, patch));
+    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) => writeSettings(doc, patch));
     // The outlets row mirrors what reports need without reading the document.
     if (patch.name !== undefined || patch.timeZone !== undefined || patch.currency !== undefined) {
       await withTenant(ctx.store, p.tenant, (trx) =>
@@ -140,27 +148,27 @@ export function catalogRoutes(ctx: ApiContext): Router {
     router.put(`/${spec.path}/:id`, async (req: Request, res) => {
       const p = principalOf(res);
       const outlet = outletOf(res);
-      const id = parseInput(idParam, req.params.id, 'id');
+      const id = parseInput(entryId, req.params.id, 'id');
       const body = req.body && typeof req.body === 'object' ? { ...req.body, id } : req.body;
       const value = parseInput(spec.schema, body) as never;
       const snapshot = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id));
       spec.check?.(value, snapshot);
       const before = (snapshot[kind] as Array<{ id: string }>).find((x) => x.id === id) ?? null;
-      await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.put`, details: { id, before, after: value } }, (doc) => putEntry(doc, spec.map, value as { id: string }));
+      await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.put`, details: { id, before, after: value } }, (doc) => spec.put(doc, value));
       res.status(before ? 200 : 201).json({ [singular(kind)]: value });
     });
 
     router.delete(`/${spec.path}/:id`, async (req, res) => {
       const p = principalOf(res);
       const outlet = outletOf(res);
-      const id = parseInput(idParam, req.params.id, 'id');
+      const id = parseInput(entryId, req.params.id, 'id');
       const snapshot = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id));
       const before = (snapshot[kind] as Array<{ id: string }>).find((x) => x.id === id);
       if (!before) throw notFound(`${spec.label} ${JSON.stringify(id)}`);
       const user = spec.inUse?.(id, snapshot);
       if (user) throw conflict(`${spec.label} ${JSON.stringify(id)} is still used by ${JSON.stringify(user)}`, 'id');
       await editOutletDoc(ctx, p, outlet.id, { action: `catalog.${spec.path}.delete`, details: { id, before } }, (doc) => {
-        removeEntry(doc, spec.map, id);
+        removeCatalogEntry(doc, kind, id);
       });
       res.status(204).end();
     });
@@ -169,13 +177,13 @@ export function catalogRoutes(ctx: ApiContext): Router {
   router.post('/items/:id/availability', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const id = parseInput(idParam, req.params.id, 'id');
+    const id = parseInput(entryId, req.params.id, 'id');
     const { available } = parseInput(availabilityBody, req.body);
     const snapshot = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id));
     const item = snapshot.items.find((i) => i.id === id);
     if (!item) throw notFound(`item ${JSON.stringify(id)}`);
     await editOutletDoc(ctx, p, outlet.id, { action: 'catalog.items.availability', details: { id, name: item.name, before: item.available, after: available } }, (doc) =>
-      putEntry(doc, OUTLET.items, { ...item, available }),
+      putItem(doc, { ...item, available }),
     );
     res.json({ item: { ...item, available } });
   });
@@ -193,10 +201,8 @@ function singular(kind: Kind): string {
       return 'modifierGroup';
     case 'promotions':
       return 'promotion';
-    default: {
-      const unreachable: never = kind;
-      throw new Error(`unknown kind ${String(unreachable)}`);
-    }
+    default:
+      return unreachable(kind, 'kind');
   }
 }
 

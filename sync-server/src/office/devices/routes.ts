@@ -6,9 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
-import { OUTLET, outletDocName, type Device } from '@kiosk/shared';
-import { putEntry, readOutletView as readOutlet, removeEntry } from '../outlets/outlet-doc';
+import {
+  devicePatchBody,
+  outletDocName,
+  pairBody,
+  putDevice,
+  readOutlet,
+  removeCatalogEntry,
+  type Device,
+  type DeviceRevoked,
+  type DevicesResponse,
+  type DeviceUpdated,
+  type DeviceView,
+  type PairingCodeResponse,
+  type PairResponse,
+} from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../http/context';
 import { ApiError, notFound, rateLimited } from '../http/errors';
@@ -17,29 +29,6 @@ import { revokeJti } from '@kiosk/store';
 import { DEVICE_TOKEN_TTL_SECONDS, issueAccess } from '../auth/sessions';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
-
-const stationId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
-const pairBody = z.object({
-  code: z.string().min(4, 'is required').max(20),
-  name: z.string().trim().min(1, 'is required').max(60),
-  kind: z.enum(['terminal', 'kitchen']),
-  stations: z.array(stationId).max(20).optional(),
-});
-const patchBody = z
-  .object({ name: z.string().trim().min(1, 'must not be empty').max(60).optional(), stations: z.array(stationId).max(20).optional() })
-  .refine((b) => b.name !== undefined || b.stations !== undefined, { message: 'give name or stations', path: ['name'] });
-
-export interface DeviceView {
-  id: string;
-  name: string;
-  kind: 'terminal' | 'kitchen';
-  code: string;
-  stations: string[];
-  createdAt: string | null;
-  revokedAt: string | null;
-  /** false for devices only in the outlet document (seeded), which have no token here. */
-  paired: boolean;
-}
 
 /** POST /api/pair — a new device trades a pairing code for its long-lived device token. */
 export function pairRoute(ctx: ApiContext): Router {
@@ -92,8 +81,8 @@ export function pairRoute(ctx: ApiContext): Router {
       }
     }
     const device: Device = { id: deviceId, name: body.name, kind: body.kind, code, stations } as Device;
-    await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putEntry(doc, OUTLET.devices, device));
-    res.status(201).json({ token: access.token, deviceId, tenant, outlet, code, kind: body.kind, name: body.name, stations });
+    await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putDevice(doc, device));
+    res.status(201).json({ token: access.token, deviceId, tenant, outlet, code, kind: body.kind, name: body.name, stations } satisfies PairResponse);
   });
   return router;
 }
@@ -106,7 +95,7 @@ export function deviceRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     const outlet = outletOf(res);
     const created = await createPairingCode(ctx.store, { tenant: p.tenant, outlet: outlet.id, createdBy: actorId(p), now: ctx.now() });
-    res.status(201).json({ code: created.code, expiresAt: created.expiresAt });
+    res.status(201).json({ code: created.code, expiresAt: created.expiresAt } satisfies PairingCodeResponse);
   });
 
   router.get('/devices', async (_req, res) => {
@@ -128,13 +117,13 @@ export function deviceRoutes(ctx: ApiContext): Router {
       })),
       ...docDevices.filter((d) => !known.has(d.id)).map((d) => ({ id: d.id, name: d.name, kind: d.kind, code: d.code, stations: d.stations, createdAt: null, revokedAt: null, paired: false })),
     ];
-    res.json({ devices });
+    res.json({ devices } satisfies DevicesResponse);
   });
 
   router.patch('/devices/:deviceId', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const body = parseInput(patchBody, req.body);
+    const body = parseInput(devicePatchBody, req.body);
     const deviceId = String(req.params.deviceId);
     const row = await withTenant(ctx.store, p.tenant, async (trx) => {
       const updated = await trx
@@ -150,9 +139,9 @@ export function deviceRoutes(ctx: ApiContext): Router {
     });
     if (!row.revoked_at) {
       const device = { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations } as Device;
-      await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putEntry(doc, OUTLET.devices, device));
+      await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putDevice(doc, device));
     }
-    res.json({ device: { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations, revokedAt: row.revoked_at?.toISOString() ?? null } });
+    res.json({ device: { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations, revokedAt: row.revoked_at?.toISOString() ?? null } } satisfies DeviceUpdated);
   });
 
   router.post('/devices/:deviceId/revoke', async (req, res) => {
@@ -175,9 +164,9 @@ export function deviceRoutes(ctx: ApiContext): Router {
     if (row.token_jti) await revokeJti(ctx.store.db, row.token_jti);
     const closed = ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
-      removeEntry(doc, OUTLET.devices, deviceId);
+      removeCatalogEntry(doc, 'devices', deviceId);
     });
-    res.json({ device: { id: row.id, name: row.name, code: row.code, revokedAt: row.revoked_at?.toISOString() ?? null }, disconnected: closed });
+    res.json({ device: { id: row.id, name: row.name, code: row.code, revokedAt: row.revoked_at?.toISOString() ?? null }, disconnected: closed } satisfies DeviceRevoked);
   });
 
   return router;

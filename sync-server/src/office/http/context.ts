@@ -5,6 +5,7 @@
  * `staff:<id>` for staff signed in with a PIN on a terminal, else a paired device's id.
  */
 import type { Request, Response } from 'express';
+import { unreachable } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import type { RelayPort } from './relay-port';
 import type { RateLimiter } from '../auth/sign-in-limiter';
@@ -25,10 +26,8 @@ export function actorId(p: Principal): string {
       return `staff:${p.staffId}`;
     case 'device':
       return p.deviceId;
-    default: {
-      const unreachable: never = p;
-      throw new Error(`unknown principal ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return unreachable(p, 'principal');
   }
 }
 

@@ -1,46 +1,21 @@
 /**
- * One error shape for the whole API: `{ error: { code, message, field? } }`. Handlers throw
- * `ApiError`; the error middleware turns it (and anything unexpected) into JSON.
+ * One error shape for the whole API: `{ error: { code, message, field? } }` (the vocabulary is
+ * shared/src/api/errors.ts). Handlers throw `ApiError`; the error middleware turns it (and
+ * anything unexpected) into JSON.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ApiError as ContractError, ERROR_STATUS, ErrorCode, type ErrorBody } from '@kiosk/shared';
 
-export const ErrorCode = {
-  badRequest: 'bad_request',
-  unauthorized: 'unauthorized',
-  forbidden: 'forbidden',
-  notFound: 'not_found',
-  conflict: 'conflict',
-  rateLimited: 'rate_limited',
-  internal: 'internal',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-const STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  internal: 500,
-};
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string };
-}
-
-export class ApiError extends Error {
-  override name = 'ApiError';
-  readonly status: number;
+/** The shared `ApiError` with its status taken from the code, its JSON body and, for 429, `Retry-After`. */
+export class ApiError extends ContractError {
   constructor(
-    readonly code: ErrorCode,
+    override readonly code: ErrorCode,
     message: string,
-    readonly field?: string,
+    field?: string,
     /** Seconds, for 429. */
     readonly retryAfter?: number,
   ) {
-    super(message);
-    this.status = STATUS[code];
+    super(ERROR_STATUS[code], code, message, field);
   }
   toBody(): ErrorBody {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };

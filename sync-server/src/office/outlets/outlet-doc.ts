@@ -1,62 +1,30 @@
 /**
- * The API's reads and writes of the outlet document, through the shared accessors
- * (`shared/src/doc/outlet-doc.ts`): every write is validated there again, and a value the
- * shared schema refuses surfaces as `InvalidValue` (mapped to 400 by the error handler).
+ * Editing the outlet document on behalf of a person: the change goes through the relay
+ * (persisted, broadcast live, delivered to offline devices on reconnect) with the editor as
+ * its actor, and is written to the audit log with what it was before and after.
+ *
+ * Reads and writes use the shared accessors (`shared/src/doc/outlet-doc.ts`) directly: every
+ * write is validated there again, and a value the shared schema refuses surfaces as
+ * `InvalidValue` (mapped to 400 by the error handler).
  */
 import type * as Y from 'yjs';
-import {
-  businessDayOf,
-  OUTLET,
-  putCategory,
-  putDevice,
-  putItem,
-  putModifierGroup,
-  putPromotion,
-  putStaff,
-  readOutlet,
-  removeCatalogEntry,
-  writeSettings,
-  type CatalogKind,
-  type OutletSettings,
-  type OutletSnapshot,
-} from '@kiosk/shared';
+import { outletDocName } from '@kiosk/shared';
+import { writeAudit } from '../http/audit';
+import { actorId, type ApiContext, type Principal } from '../http/context';
+import { withTenant } from '@kiosk/store';
 
-export type OutletView = OutletSnapshot;
-export type OutletMap = (typeof OUTLET)[CatalogKind];
-
-export function readOutletView(doc: Y.Doc): OutletView {
-  return readOutlet(doc);
+export async function readOutletDoc(ctx: ApiContext, tenant: string, outlet: string): Promise<Y.Doc> {
+  return ctx.relay.getDoc(outletDocName(tenant, outlet));
 }
 
-/** Merges the given settings keys; the merged settings must be complete and valid. */
-export function patchSettings(doc: Y.Doc, patch: Partial<OutletSettings>): void {
-  writeSettings(doc, patch);
-}
-
-const PUT: Record<CatalogKind, (doc: Y.Doc, value: never) => unknown> = {
-  categories: putCategory,
-  items: putItem,
-  modifierGroups: putModifierGroup,
-  promotions: putPromotion,
-  devices: putDevice,
-  staff: putStaff,
-};
-
-function kindOf(map: OutletMap): CatalogKind {
-  const kind = (Object.keys(OUTLET) as Array<keyof typeof OUTLET>).find((k) => OUTLET[k] === map);
-  if (!kind || kind === 'settings') throw new Error(`not a catalog map: ${map}`);
-  return kind;
-}
-
-export function putEntry<T extends { id: string }>(doc: Y.Doc, map: OutletMap, value: T): void {
-  PUT[kindOf(map)](doc, value as never);
-}
-
-export function removeEntry(doc: Y.Doc, map: OutletMap, id: string): void {
-  removeCatalogEntry(doc, kindOf(map), id);
-}
-
-/** Business day of an instant at an outlet (its time zone and day start). */
-export function outletBusinessDay(instantMs: number, settings: OutletSettings): string {
-  return businessDayOf(instantMs, settings);
+export async function editOutletDoc(
+  ctx: ApiContext,
+  p: Principal,
+  outlet: string,
+  audit: { action: string; details: Record<string, unknown> },
+  edit: (doc: Y.Doc) => void,
+): Promise<void> {
+  // Relay first, outside any transaction (see withTenant); the audit row follows.
+  await ctx.relay.transactDoc(outletDocName(p.tenant, outlet), { deviceId: actorId(p) }, edit);
+  await withTenant(ctx.store, p.tenant, (trx) => writeAudit(trx, { tenant: p.tenant, outlet, actor: actorId(p), action: audit.action, details: { ...audit.details, by: p.name } }));
 }

@@ -4,13 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
-import { currencySchema } from '@kiosk/shared';
-import { patchSettings } from './outlet-doc';
+import { outletBody, userBody, writeSettings, type OutletCreated, type OutletsResponse, type UserCreated, type UsersResponse } from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { editOutletDoc } from '../http/doc-edit';
+import { editOutletDoc } from './outlet-doc';
 import { outletsForUser } from './outlets';
 import { hashPassword } from '../auth/passwords';
 import { requireRole } from '../http/middleware';
@@ -18,22 +16,6 @@ import { revokeJti } from '@kiosk/store';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 import { isTimeZone } from '../catalog/routes';
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
-const outletBody = z.object({
-  id: slug,
-  name: z.string().trim().min(1, 'is required').max(80),
-  timeZone: z.string().min(1, 'is required'),
-  currency: currencySchema,
-  locale: z.string().min(2).default('id-ID'),
-});
-const userBody = z.object({
-  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
-  name: z.string().trim().min(1, 'is required').max(80),
-  password: z.string().min(8, 'must be at least 8 characters').max(200),
-  role: z.enum(['owner', 'manager']),
-  outlets: z.array(slug).default([]),
-});
 
 export function peopleRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -45,7 +27,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
       const rows = await trx.selectFrom('outlets').select(['id', 'name', 'time_zone', 'currency']).where('id', '=', p.outlet).execute();
       return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, currency: r.currency }));
     });
-    res.json({ outlets });
+    res.json({ outlets } satisfies OutletsResponse);
   });
 
   router.post('/outlets', requireRole('owner'), async (req, res) => {
@@ -58,7 +40,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
       await trx.insertInto('outlets').values({ tenant_id: p.tenant, id: body.id, name: body.name, time_zone: body.timeZone, currency: body.currency }).execute();
     });
     await editOutletDoc(ctx, p, body.id, { action: 'outlet.create', details: { id: body.id, name: body.name } }, (doc) =>
-      patchSettings(doc, {
+      writeSettings(doc, {
         name: body.name,
         currency: body.currency,
         locale: body.locale,
@@ -71,7 +53,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
         kitchenLateSeconds: 600,
       }),
     );
-    res.status(201).json({ outlet: { id: body.id, name: body.name, timeZone: body.timeZone, currency: body.currency } });
+    res.status(201).json({ outlet: { id: body.id, name: body.name, timeZone: body.timeZone, currency: body.currency } } satisfies OutletCreated);
   });
 
   router.get('/users', requireRole('owner'), async (_req, res) => {
@@ -89,7 +71,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
         disabledAt: r.disabled_at?.toISOString() ?? null,
       }));
     });
-    res.json({ users });
+    res.json({ users } satisfies UsersResponse);
   });
 
   router.post('/users', requireRole('owner'), async (req, res) => {
@@ -110,7 +92,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
       if (body.outlets.length) await trx.insertInto('user_outlets').values(body.outlets.map((o) => ({ tenant_id: p.tenant, user_id: id, outlet_id: o }))).execute();
       await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'user.create', details: { id, email: body.email, role: body.role, outlets: body.outlets } });
     });
-    res.status(201).json({ user: { id, email: body.email, name: body.name, role: body.role, outlets: body.outlets } });
+    res.status(201).json({ user: { id, email: body.email, name: body.name, role: body.role, outlets: body.outlets } } satisfies UserCreated);
   });
 
   router.delete('/users/:userId', requireRole('owner'), async (req, res) => {

@@ -6,6 +6,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { businessDayOf, readOutlet, type ReportResponse, type ZReportsResponse, type ZReportView } from '@kiosk/shared';
 import {
   auditTrail,
   cashDrawer,
@@ -24,8 +25,7 @@ import {
 import { writeAudit } from '../http/audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { badRequest, conflict, notFound } from '../http/errors';
-import { readOutletDoc } from '../http/doc-edit';
-import { outletBusinessDay, readOutletView as readOutlet } from '../outlets/outlet-doc';
+import { readOutletDoc } from '../outlets/outlet-doc';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 
@@ -75,7 +75,7 @@ export function reportRoutes(ctx: ApiContext): Router {
   async function today(tenant: string, outlet: string): Promise<string> {
     const settings = readOutlet(await readOutletDoc(ctx, tenant, outlet)).settings;
     if (!settings) throw badRequest('day: the outlet has no settings yet, give ?day=YYYY-MM-DD', 'day');
-    return outletBusinessDay(ctx.now(), settings);
+    return businessDayOf(ctx.now(), settings);
   }
 
   router.get('/reports/:report', async (req, res) => {
@@ -87,7 +87,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     const q = parseInput(rangeQuery, req.query);
     const rows = await withTenant(ctx.store, p.tenant, (trx) => report.query(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone }));
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-${name}-${q.from}-${q.to}.csv`, toCsv(report.columns, rows));
-    res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows });
+    res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows } satisfies ReportResponse);
   });
 
   router.get('/orders', async (req, res) => {
@@ -129,7 +129,7 @@ export function reportRoutes(ctx: ApiContext): Router {
       if (q.to) query = query.where('business_day', '<=', q.to);
       return query.orderBy('business_day', 'desc').execute();
     });
-    res.json({ zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures })) });
+    res.json({ zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures as DayFigures })) } satisfies ZReportsResponse);
   });
 
   router.get('/z-reports/:day', async (req, res) => {
@@ -142,7 +142,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     );
     if (!row) throw notFound(`Z report for ${d}`);
     if (format === 'csv') return sendCsv(res, `${outlet.id}-z-report-${d}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(row.figures as DayFigures)));
-    res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures });
+    res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures as DayFigures } satisfies ZReportView);
   });
 
   router.post('/z-reports', async (req, res) => {

@@ -14,7 +14,7 @@ import { cashDrawer } from './cash-drawer';
 import { salesByPaymentMethod, salesSummary, summaryByDay } from './sales';
 import type { PaymentSales, SalesSummary } from '@kiosk/shared';
 import type { ReportDb } from './report-db';
-import type { LateOrder, Adjustment, DayFigures, XReport } from '@kiosk/shared';
+import type { LateOrder, Adjustment, DayFigures, XReport, ZReportView } from '@kiosk/shared';
 
 interface DayInput {
   tenant: string;
@@ -120,7 +120,7 @@ export async function xReport(db: ReportDb, input: DayInput): Promise<XReport> {
 export async function closeDay(
   db: ReportDb,
   input: DayInput & { closedBy: string; closedAt: Date },
-): Promise<{ day: string; closedBy: string; closedAt: string; figures: DayFigures }> {
+): Promise<ZReportView> {
   const figures = await dayFigures(db, input);
   await db
     .insertInto('z_reports')

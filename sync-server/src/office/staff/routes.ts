@@ -5,29 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
-import { hashPin, OUTLET, verifyPin } from '@kiosk/shared';
-import { putEntry, removeEntry } from '../outlets/outlet-doc';
+import { hashPin, putStaff, removeCatalogEntry, staffCreateBody, staffPatchBody, verifyPin, type StaffResponse, type StaffSaved, type StaffView } from '@kiosk/shared';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { conflict, notFound } from '../http/errors';
-import { editOutletDoc } from '../http/doc-edit';
+import { editOutletDoc } from '../outlets/outlet-doc';
 import { withTenant, type TenantTransaction } from '@kiosk/store';
 import { parseInput } from '../http/validate';
-
-const pin = z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits');
-const role = z.enum(['cashier', 'manager', 'owner', 'kitchen']);
-const name = z.string().trim().min(1, 'is required').max(60);
-const createBody = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -').optional(), name, role, pin });
-const patchBody = z
-  .object({ name: name.optional(), role: role.optional(), pin: pin.optional() })
-  .refine((b) => b.name !== undefined || b.role !== undefined || b.pin !== undefined, { message: 'give name, role or pin', path: ['name'] });
-
-export interface StaffView {
-  id: string;
-  name: string;
-  role: 'cashier' | 'manager' | 'owner' | 'kitchen';
-  createdAt: string;
-}
 
 /** A PIN picks its owner at sign-in, so two people of one outlet must not share one. */
 async function ensurePinFree(trx: TenantTransaction, outlet: string, candidate: string, exceptId?: string): Promise<void> {
@@ -47,13 +30,13 @@ export function staffRoutes(ctx: ApiContext): Router {
       trx.selectFrom('staff').select(['id', 'name', 'role', 'created_at']).where('outlet_id', '=', outlet.id).where('removed_at', 'is', null).orderBy('name').execute(),
     );
     const staff: StaffView[] = rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at.toISOString() }));
-    res.json({ staff });
+    res.json({ staff } satisfies StaffResponse);
   });
 
   router.post('/staff', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const body = parseInput(createBody, req.body);
+    const body = parseInput(staffCreateBody, req.body);
     const id = body.id ?? randomUUID();
     const pinHash = await hashPin(body.pin);
     await withTenant(ctx.store, p.tenant, async (trx) => {
@@ -63,15 +46,15 @@ export function staffRoutes(ctx: ApiContext): Router {
       await trx.insertInto('staff').values({ tenant_id: p.tenant, outlet_id: outlet.id, id, name: body.name, role: body.role, pin_hash: pinHash }).execute();
     });
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.create', details: { id, name: body.name, role: body.role } }, (doc) =>
-      putEntry(doc, OUTLET.staff, { id, name: body.name, role: body.role, pinHash }),
+      putStaff(doc, { id, name: body.name, role: body.role, pinHash }),
     );
-    res.status(201).json({ staff: { id, name: body.name, role: body.role } });
+    res.status(201).json({ staff: { id, name: body.name, role: body.role } } satisfies StaffSaved);
   });
 
   router.patch('/staff/:staffId', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const body = parseInput(patchBody, req.body);
+    const body = parseInput(staffPatchBody, req.body);
     const staffId = String(req.params.staffId);
     const pinHash = body.pin ? await hashPin(body.pin) : undefined;
     const row = await withTenant(ctx.store, p.tenant, async (trx) => {
@@ -91,9 +74,9 @@ export function staffRoutes(ctx: ApiContext): Router {
       p,
       outlet.id,
       { action: 'staff.update', details: { id: staffId, name: body.name, role: body.role, pinChanged: body.pin !== undefined } },
-      (doc) => putEntry(doc, OUTLET.staff, { id: row.id, name: row.name, role: row.role, pinHash: row.pin_hash }),
+      (doc) => putStaff(doc, { id: row.id, name: row.name, role: row.role, pinHash: row.pin_hash }),
     );
-    res.json({ staff: { id: row.id, name: row.name, role: row.role } });
+    res.json({ staff: { id: row.id, name: row.name, role: row.role } } satisfies StaffSaved);
   });
 
   router.delete('/staff/:staffId', async (req, res) => {
@@ -112,7 +95,7 @@ export function staffRoutes(ctx: ApiContext): Router {
     );
     if (!removed) throw notFound(`staff member ${JSON.stringify(staffId)}`);
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.remove', details: { id: staffId, name: removed.name, removedBy: actorId(p) } }, (doc) => {
-      removeEntry(doc, OUTLET.staff, staffId);
+      removeCatalogEntry(doc, 'staff', staffId);
     });
     res.status(204).end();
   });

@@ -4,10 +4,9 @@
  * rate limit, roles of staff tokens; and the demo seed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { outletDocName, verifyPin } from '@kiosk/shared';
+import { outletDocName, readOutlet, verifyPin } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
-import { readOutletView as readOutlet } from '../outlets/outlet-doc';
 import { seedOfficeDemo } from '../seed';
 import { seedTestTenant, startApiServer, TEST_SETTINGS, type ApiServer } from '../../testing/office-fixtures';
 

@@ -1,0 +1,66 @@
+/**
+ * Devices: pairing codes, pairing (`POST /api/pair`, unauthenticated), and the outlet's list
+ * with rename and revoke (/api/outlets/:outlet/{pairing-codes,devices}).
+ */
+import { z } from 'zod';
+import { DEVICE_KINDS, type DeviceKind } from '../protocol/roles';
+import { entryId } from './ids';
+
+const stations = z.array(entryId).max(20);
+const deviceName = z.string().trim();
+
+/** `POST /api/pair`: a new device trades a pairing code for its device token. */
+export const pairBody = z.object({
+  code: z.string().min(4, 'is required').max(20),
+  name: deviceName.min(1, 'is required').max(60),
+  kind: z.enum(DEVICE_KINDS),
+  stations: stations.optional(),
+});
+export type PairBody = z.input<typeof pairBody>;
+
+/** 201 of `POST /api/pair`; `code` is the device's short code for provisional references. */
+export interface PairResponse {
+  token: string;
+  deviceId: string;
+  tenant: string;
+  outlet: string;
+  code: string;
+  kind: DeviceKind;
+  name: string;
+  stations: string[];
+}
+
+/** 201 of `POST /pairing-codes`: 6 characters, single use; `expiresAt` in epoch ms. */
+export interface PairingCodeResponse {
+  code: string;
+  expiresAt: number;
+}
+
+/** `PATCH /devices/:deviceId`: at least one of the two. */
+export const devicePatchBody = z
+  .object({ name: deviceName.min(1, 'must not be empty').max(60).optional(), stations: stations.optional() })
+  .refine((b) => b.name !== undefined || b.stations !== undefined, { message: 'give name or stations', path: ['name'] });
+export type DevicePatchBody = z.input<typeof devicePatchBody>;
+
+export interface DeviceView {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  code: string;
+  stations: string[];
+  createdAt: string | null;
+  revokedAt: string | null;
+  /** false for devices only in the outlet document (seeded), which have no token here. */
+  paired: boolean;
+}
+export interface DevicesResponse {
+  devices: DeviceView[];
+}
+export interface DeviceUpdated {
+  device: Pick<DeviceView, 'id' | 'name' | 'kind' | 'code' | 'stations' | 'revokedAt'>;
+}
+export interface DeviceRevoked {
+  device: Pick<DeviceView, 'id' | 'name' | 'code' | 'revokedAt'>;
+  /** Connections closed at once. */
+  disconnected: number;
+}

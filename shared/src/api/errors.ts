@@ -1,0 +1,50 @@
+/**
+ * The API's one error contract, for both ends: every error response is
+ * `{ error: { code, message, field? } }` with the status its code names (see
+ * sync-server/src/office/README.md). The server's handlers throw its `ApiError` (which
+ * extends the one here, adding the body and `Retry-After`); the client throws this one
+ * when a response is not ok.
+ */
+
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  rateLimited: 'rate_limited',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The HTTP status of each code. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+/**
+ * An API error as the server names it: the status, `code`, a message, and the bad field when
+ * there is one. `code` is a plain string here: a response without an error body (a proxy's
+ * 502) still becomes an ApiError, with a code the client makes up (`http_error`).
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
