@@ -11,7 +11,7 @@ import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { rebuild, startProjector, verify } from '@kiosk/projector';
-import { createApi, createPairingCode } from '@kiosk/sync-server';
+import { createOfficeApi, createPairingCode } from '@kiosk/sync-server';
 import { signToken } from '@kiosk/sync-server';
 import { startSyncServer } from '@kiosk/sync-server';
 import type { KioskConfig } from './config';
@@ -174,7 +174,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       host: config.host,
       clientDist: CLIENT_DIST,
       upstream: config.upstream && config.upstreamToken ? { url: config.upstream, token: config.upstreamToken } : undefined,
-      mountApi: (app, relay) => app.use('/api', createApi({ store, secret, relay })),
+      mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay })),
     });
     closers.push(() => server.close());
     baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${server.port}`;

@@ -22,7 +22,8 @@ import { migrateToLatest } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { appendUpdates } from '@kiosk/store';
 import { verify } from './maintenance/verify';
-import { prng, Workload } from './testing/workload';
+import { seededRandom } from '@kiosk/shared/testing';
+import { Workload } from './testing/workload';
 
 const TOTAL = 5_000;
 const KILLS = 20;
@@ -83,7 +84,7 @@ describe.each(testDatabaseTargets())('kill -9 during a 5,000-order stream on $na
   // CPU-bound (20 child processes, 5,000 orders): 226 s alone on a loaded 2-core machine, so the
   // ceiling leaves room for the other test files running beside it.
   test('20 kills and restarts: one row per order, numbers 1..N, verify clean', { timeout: 600_000 }, async () => {
-    const random = prng(20261122);
+    const random = seededRandom(20261122);
     const w = await Workload.create({ seed: 99, rotateEvery: 10 });
     let live: ReturnType<typeof spawnChild> | undefined;
     cleanup.push(async () => {

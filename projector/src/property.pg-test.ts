@@ -20,13 +20,14 @@ import { projectOrder } from './project/project-order';
 import { cursorNameFor, readCursor } from './projector';
 import { DocCache } from './tail/doc-cache';
 import { BatchProjector } from './tail/batch-projector';
-import { prng, Workload } from './testing/workload';
+import { seededRandom } from '@kiosk/shared/testing';
+import { Workload } from './testing/workload';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 /** A random history as update-log rows, in the order the relay would append them. */
 async function history(seed: number): Promise<{ rows: NewUpdate[]; outlet: Uint8Array }> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const w = await Workload.create({ seed, terminals: 3 });
   const rows: NewUpdate[] = [w.outletUpdate()];
@@ -109,7 +110,7 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
 
   test.each(SEEDS)('seed %i: rows = projection of the final documents, whatever batches and restarts', async (seed) => {
     await sql.raw(`truncate ${PROJECTED_TABLES.join(', ')}, projector_leases, update_log`).execute(store.db);
-    const random = prng(seed * 7919);
+    const random = seededRandom(seed * 7919);
     const { rows } = await history(seed);
     const cursorName = cursorNameFor('authority');
     let engine: BatchProjector | null = null;

@@ -2,7 +2,9 @@
  * Device credentials, kept in localStorage after pairing: the device starts offline from
  * then on with no further question. One device = one browser profile.
  */
-export type DeviceKind = 'terminal' | 'kitchen';
+import type { DeviceKind } from '@kiosk/shared';
+
+export type { DeviceKind };
 
 export interface DeviceCredentials {
   serverUrl: string;

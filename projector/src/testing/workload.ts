@@ -9,9 +9,6 @@ import { seedDemoOutlet } from '@kiosk/shared/demo';
 import { seededRandom } from '@kiosk/shared/testing';
 import type { NewUpdate } from '@kiosk/store';
 
-/** The one seeded PRNG (`seededRandom`, mulberry32); this name stays for the projector's property and kill tests. */
-export const prng = seededRandom;
-
 /** Deterministic UUIDv7-shaped id from a time and a counter (tests need stable ids). */
 export function testOrderId(ms: number, n: number): string {
   const hex = Math.floor(ms).toString(16).padStart(12, '0').slice(-12);

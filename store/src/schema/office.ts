@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { StaffRole } from '@kiosk/shared';
+import type { DeviceKind, StaffRole, UserRole } from '@kiosk/shared';
 
 /**
  * Tables of the back-office (users, staff, devices, pairing codes, tokens, Z reports,
@@ -12,9 +12,9 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 /** jsonb: written as a JSON string (same on PGlite and node-postgres), read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
 
-export type UserRole = 'owner' | 'manager';
+export type { UserRole };
 export type { StaffRole };
-export type DeviceKind = 'terminal' | 'kitchen';
+export type { DeviceKind };
 export type CashDrawerKind = 'float' | 'cash_in' | 'cash_out' | 'count';
 
 export interface OfficeTables {

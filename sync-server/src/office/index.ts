@@ -3,7 +3,7 @@
  * Every endpoint, body and response is listed in ./README.md.
  *
  * ```ts
- * mountApi: (app, relay) => app.use('/api', createApi({ store, secret, relay }))
+ * mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay }))
  * ```
  */
 import express, { Router } from 'express';
@@ -28,7 +28,7 @@ export { RateLimiter } from './auth/sign-in-limiter';
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
-export function createApi(deps: ApiDeps): Router {
+export function createOfficeApi(deps: ApiDeps): Router {
   const now = deps.now ?? Date.now;
   const ctx: ApiContext = {
     store: deps.store,

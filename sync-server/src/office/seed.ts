@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import * as Y from 'yjs';
-import { hashPin, outletDocName, readOutlet } from '@kiosk/shared';
+import { hashPin, outletDocName, readOutlet, type StaffRole } from '@kiosk/shared';
 import { readDocument, type KioskDatabase } from '@kiosk/store';
 import { hashPassword } from './auth/passwords';
 
@@ -23,8 +23,6 @@ export const DEMO_USERS = [
   { key: 'owner', name: 'Demo Owner', role: 'owner', password: 'demo1234' },
   { key: 'manager', name: 'Demo Manager', role: 'manager', password: 'demo1234' },
 ] as const;
-
-type StaffRole = 'cashier' | 'manager' | 'owner' | 'kitchen';
 
 /** The outlet document as stored in the update log (snapshot + later rows), or null; a row that does not apply throws (`LoadError`). */
 async function storedOutletDoc(store: KioskDatabase, docName: string): Promise<Y.Doc | null> {

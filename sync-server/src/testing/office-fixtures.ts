@@ -1,11 +1,11 @@
 /**
  * Test harness for the API: the real sync-server (relay + HTTP) on port 0 over a real store
- * (PGlite or PostgreSQL), with `createApi` mounted at /api, and `fetch`.
+ * (PGlite or PostgreSQL), with `createOfficeApi` mounted at /api, and `fetch`.
  */
 import type { KioskDatabase } from '@kiosk/store';
 import { startTestRelay, TEST_SECRET, type TestRelay } from './start-test-relay';
 import { hashPassword } from '../office/auth/passwords';
-import { createApi, type ApiDeps } from '../office';
+import { createOfficeApi, type ApiDeps } from '../office';
 
 export { TEST_SECRET };
 
@@ -27,7 +27,7 @@ export interface ApiServer {
 export async function startApiServer(deps: Omit<ApiDeps, 'secret' | 'relay'> & { store: KioskDatabase }): Promise<ApiServer> {
   const relay = await startTestRelay({
     store: deps.store,
-    mountApi: (app, r) => app.use('/api', createApi({ ...deps, secret: TEST_SECRET, relay: r })),
+    mountApi: (app, r) => app.use('/api', createOfficeApi({ ...deps, secret: TEST_SECRET, relay: r })),
   });
   return {
     url: relay.url,

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { UserSession } from '@kiosk/shared';
+import type { UserRole, UserSession } from '@kiosk/shared';
 import type { Database } from '@kiosk/store';
 import { signToken } from '../../auth/tokens';
 import type { ApiContext, TokenRole } from '../http/context';
@@ -40,7 +40,7 @@ export async function issueAccess(
 export async function startUserSession(
   ctx: ApiContext,
   trx: Transaction<Database>,
-  user: { id: string; tenant: string; role: 'owner' | 'manager' },
+  user: { id: string; tenant: string; role: UserRole },
   outlet: string,
   familyId: string = randomUUID(),
 ): Promise<UserSession> {

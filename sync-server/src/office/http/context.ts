@@ -5,15 +5,15 @@
  * `staff:<id>` for staff signed in with a PIN on a terminal, else a paired device's id.
  */
 import type { Request, Response } from 'express';
-import { unreachable } from '@kiosk/shared';
+import { unreachable, type TokenRole, type UserRole } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import type { RelayPort } from './relay-port';
 import type { RateLimiter } from '../auth/sign-in-limiter';
 
-export type TokenRole = 'terminal' | 'kitchen' | 'manager' | 'owner' | 'projector';
+export type { TokenRole };
 
 export type Principal =
-  | { kind: 'user'; userId: string; role: 'owner' | 'manager'; tenant: string; outlet: string; jti: string; exp: number; name: string }
+  | { kind: 'user'; userId: string; role: UserRole; tenant: string; outlet: string; jti: string; exp: number; name: string }
   | { kind: 'staff'; staffId: string; role: TokenRole; tenant: string; outlet: string; jti: string; exp: number; name: string }
   | { kind: 'device'; deviceId: string; role: TokenRole; tenant: string; outlet: string; jti: string; exp: number; name: string };
 
