@@ -26,9 +26,32 @@ export async function coldStart(): Promise<void> {
   const median = (f: (r: ChildResult) => number) => [...results.map(f)].sort((a, b) => a - b)[Math.floor(results.length / 2)];
   const orders = results[0].orders;
   const note = `fake-indexeddb in Node (in-memory IndexedDB), median of ${RUNS} processes; tsx compiles TypeScript at import, which a built PWA does not`;
-  record({ bench: 'cold-start', metric: 'process start → terminal modules loaded (yjs, y-indexeddb, @kiosk/shared)', value: round(median((r) => r.processToModulesMs)), unit: 'ms', note });
-  record({ bench: 'cold-start', metric: `day document (${orders} orders, 1,000 IndexedDB records) loaded from IndexedDB`, value: round(median((r) => r.first.loadMs)), unit: 'ms', note });
+  record({
+    bench: 'cold-start',
+    metric: 'process start → terminal modules loaded (yjs, y-indexeddb, @kiosk/shared)',
+    value: round(median((r) => r.processToModulesMs)),
+    unit: 'ms',
+    note,
+  });
+  record({
+    bench: 'cold-start',
+    metric: `day document (${orders} orders, 1,000 IndexedDB records) loaded from IndexedDB`,
+    value: round(median((r) => r.first.loadMs)),
+    unit: 'ms',
+    note,
+  });
   record({ bench: 'cold-start', metric: `… and every order folded for the screen`, value: round(median((r) => r.first.ms)), unit: 'ms' });
-  record({ bench: 'cold-start', metric: `process start → ${orders}-order day loaded and folded`, value: round(median((r) => r.processToModulesMs + r.first.ms)), unit: 'ms', note });
-  record({ bench: 'cold-start', metric: 'next start (records compacted by the first load): load + fold', value: round(median((r) => r.second.ms)), unit: 'ms' });
+  record({
+    bench: 'cold-start',
+    metric: `process start → ${orders}-order day loaded and folded`,
+    value: round(median((r) => r.processToModulesMs + r.first.ms)),
+    unit: 'ms',
+    note,
+  });
+  record({
+    bench: 'cold-start',
+    metric: 'next start (records compacted by the first load): load + fold',
+    value: round(median((r) => r.second.ms)),
+    unit: 'ms',
+  });
 }

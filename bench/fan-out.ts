@@ -125,7 +125,12 @@ export async function fanOut(options: { postgresUrl?: string }): Promise<void> {
   const summary = (runs: RunResult[], phaseName: 'steady' | 'burst') => {
     const latencies = runs.flatMap((r) => r[phaseName].latencies);
     const rates = runs.map((r) => r[phaseName].ordersPerSecond).sort((a, b) => a - b);
-    return { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)), ordersPerSecond: round(rates[Math.floor(rates.length / 2)], 0) };
+    return {
+      p50: round(percentile(latencies, 0.5)),
+      p99: round(percentile(latencies, 0.99)),
+      max: round(Math.max(...latencies)),
+      ordersPerSecond: round(rates[Math.floor(rates.length / 2)], 0),
+    };
   };
   const stock = results.get(configs[0].name)!;
   for (const config of configs.slice(1)) {
@@ -136,9 +141,24 @@ export async function fanOut(options: { postgresUrl?: string }): Promise<void> {
       const a = summary(ours, phaseName);
       const b = summary(stock, phaseName);
       record({ bench: 'fan-out', metric: `${label}: p50 latency (${config.name})`, value: a.p50, unit: 'ms', peer: b.p50, peerName });
-      record({ bench: 'fan-out', metric: `${label}: p99 latency (${config.name})`, value: a.p99, unit: 'ms', peer: b.p99, peerName, target: phaseName === 'steady' ? 'ratio ≤ 1.0' : undefined });
+      record({
+        bench: 'fan-out',
+        metric: `${label}: p99 latency (${config.name})`,
+        value: a.p99,
+        unit: 'ms',
+        peer: b.p99,
+        peerName,
+        target: phaseName === 'steady' ? 'ratio ≤ 1.0' : undefined,
+      });
       record({ bench: 'fan-out', metric: `${label}: max latency (${config.name})`, value: a.max, unit: 'ms', peer: b.max, peerName });
-      record({ bench: 'fan-out', metric: `${label}: orders delivered to all kitchens/s (${config.name})`, value: a.ordersPerSecond, unit: 'orders/s', peer: b.ordersPerSecond, peerName });
+      record({
+        bench: 'fan-out',
+        metric: `${label}: orders delivered to all kitchens/s (${config.name})`,
+        value: a.ordersPerSecond,
+        unit: 'orders/s',
+        peer: b.ordersPerSecond,
+        peerName,
+      });
     }
   }
 }

@@ -77,7 +77,14 @@ export async function growth(): Promise<void> {
   }
   const outletState = Y.encodeStateAsUpdate(outlet);
   const outletLoad = loadMs(outletState, (doc) => readOutlet(doc));
-  record({ bench: 'growth', metric: `outlet document after ${DAYS} days of menu edits: size`, value: kb(outletState.byteLength), unit: 'KB', target: '≤ 300 KB', note: `${kb(initialSize)} KB when seeded` });
+  record({
+    bench: 'growth',
+    metric: `outlet document after ${DAYS} days of menu edits: size`,
+    value: kb(outletState.byteLength),
+    unit: 'KB',
+    target: '≤ 300 KB',
+    note: `${kb(initialSize)} KB when seeded`,
+  });
   record({ bench: 'growth', metric: `outlet document after ${DAYS} days: load + read`, value: round(outletLoad, 2), unit: 'ms' });
 
   // One day document of 500 orders.
@@ -97,7 +104,22 @@ export async function growth(): Promise<void> {
   const everythingState = Y.encodeStateAsUpdate(everything);
   const everythingLoad = loadMs(everythingState, undefined, 3);
   const peerName = `one document with every order, ${PEER_DAYS} days`;
-  record({ bench: 'growth', metric: `day document (${ORDERS_PER_DAY} orders), day ${DAYS}: size`, value: kb(dayState.byteLength), unit: 'KB', peer: kb(everythingState.byteLength), peerName });
-  record({ bench: 'growth', metric: `day document (${ORDERS_PER_DAY} orders), day ${DAYS}: load`, value: round(dayLoad, 2), unit: 'ms', peer: round(everythingLoad, 1), peerName, target: '≤ 50 ms' });
+  record({
+    bench: 'growth',
+    metric: `day document (${ORDERS_PER_DAY} orders), day ${DAYS}: size`,
+    value: kb(dayState.byteLength),
+    unit: 'KB',
+    peer: kb(everythingState.byteLength),
+    peerName,
+  });
+  record({
+    bench: 'growth',
+    metric: `day document (${ORDERS_PER_DAY} orders), day ${DAYS}: load`,
+    value: round(dayLoad, 2),
+    unit: 'ms',
+    peer: round(everythingLoad, 1),
+    peerName,
+    target: '≤ 50 ms',
+  });
   record({ bench: 'growth', metric: `day document (${ORDERS_PER_DAY} orders): load + fold every order`, value: round(dayLoadFold, 2), unit: 'ms' });
 }

@@ -95,7 +95,11 @@ export async function startRelay(kind: 'ours' | 'stock', env: Record<string, str
   const stdio: ['ignore', 'pipe', 'inherit' | 'pipe'] = ['ignore', 'pipe', options.gcOnSignal ? 'pipe' : 'inherit'];
   const child =
     kind === 'stock'
-      ? spawn(process.execPath, [...gc, 'node_modules/@y/websocket-server/src/server.js'], { cwd: REPO_ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio })
+      ? spawn(process.execPath, [...gc, 'node_modules/@y/websocket-server/src/server.js'], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+          stdio,
+        })
       : spawn(process.execPath, [...gc, '--import', 'tsx', 'cli/src/testing/relay-process.ts'], {
           cwd: REPO_ROOT,
           env: { ...process.env, KIOSK_TEST_PORT: String(port), KIOSK_TEST_DATABASE_URL: '', KIOSK_TEST_DATA_DIR: '', ...env },

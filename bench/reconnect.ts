@@ -64,7 +64,8 @@ async function run(relay: RelayProcess, numbered: boolean): Promise<Timings> {
 
   const t0 = performance.now();
   const terminals: Peer[] = [];
-  for (let t = 0; t < TERMINALS; t++) terminals.push(connectPeer(relay.wsUrl, docName, await tokenFor('terminal', workload.deviceIds[t]), workload.dayReplica(t, day)));
+  for (let t = 0; t < TERMINALS; t++)
+    terminals.push(connectPeer(relay.wsUrl, docName, await tokenFor('terminal', workload.deviceIds[t]), workload.dayReplica(t, day)));
   const watchers = terminals.map(watchStored);
   const timings: Timings = { kitchen: Number.NaN };
   try {
@@ -74,7 +75,9 @@ async function run(relay: RelayProcess, numbered: boolean): Promise<Timings> {
         ? until('relay stored every order', () => watchers.every((w) => w.covers()), 120_000, 2).then(() => (timings.stored = performance.now() - t0))
         : undefined,
       numbered
-        ? until('every order numbered', () => orders.size >= total && readOrders(kitchen.doc).every((o) => typeof o.number === 'number'), 120_000, 20).then(() => (timings.numbered = performance.now() - t0))
+        ? until('every order numbered', () => orders.size >= total && readOrders(kitchen.doc).every((o) => typeof o.number === 'number'), 120_000, 20).then(
+            () => (timings.numbered = performance.now() - t0),
+          )
         : undefined,
     ]);
     if (numbered) {
@@ -100,7 +103,9 @@ export async function reconnect(options: { postgresUrl?: string }): Promise<void
     } finally {
       await stockRelay.stop();
     }
-    const configs: { name: string; env: Record<string, string> }[] = [{ name: 'PGlite on disk', env: { KIOSK_TEST_DATA_DIR: dataDir, KIOSK_TEST_PROJECTOR: '1' } }];
+    const configs: { name: string; env: Record<string, string> }[] = [
+      { name: 'PGlite on disk', env: { KIOSK_TEST_DATA_DIR: dataDir, KIOSK_TEST_PROJECTOR: '1' } },
+    ];
     if (options.postgresUrl) configs.push({ name: 'PostgreSQL', env: { KIOSK_TEST_DATABASE_URL: options.postgresUrl, KIOSK_TEST_PROJECTOR: '1' } });
     for (const config of configs) {
       say(`reconnect: ${TERMINALS} terminals × ${ORDERS_EACH} offline orders through ours (${config.name})`);
@@ -109,8 +114,21 @@ export async function reconnect(options: { postgresUrl?: string }): Promise<void
         const ours = await run(relay, true);
         const label = `${TERMINALS} terminals × ${ORDERS_EACH} offline orders`;
         record({ bench: 'reconnect', metric: `${label}: relay stored all (${config.name})`, value: round(ours.stored!), unit: 'ms' });
-        record({ bench: 'reconnect', metric: `${label}: kitchen has all (${config.name})`, value: round(ours.kitchen), unit: 'ms', peer: round(stock.kitchen), peerName: 'stock @y/websocket-server (stores and numbers nothing)' });
-        record({ bench: 'reconnect', metric: `${label}: all ${total} numbered 1..${total} (${config.name})`, value: round(ours.numbered!), unit: 'ms', target: '≤ 3,000 ms' });
+        record({
+          bench: 'reconnect',
+          metric: `${label}: kitchen has all (${config.name})`,
+          value: round(ours.kitchen),
+          unit: 'ms',
+          peer: round(stock.kitchen),
+          peerName: 'stock @y/websocket-server (stores and numbers nothing)',
+        });
+        record({
+          bench: 'reconnect',
+          metric: `${label}: all ${total} numbered 1..${total} (${config.name})`,
+          value: round(ours.numbered!),
+          unit: 'ms',
+          target: '≤ 3,000 ms',
+        });
       } finally {
         await relay.stop();
       }

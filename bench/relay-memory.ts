@@ -102,7 +102,10 @@ async function measure(relay: RelayProcess, outletState: Uint8Array, dayState: U
     }
     const unloaded = await rssAfterGc(relay, collected);
     const heapUnloaded = await heapUsed(relay);
-    const heap = heapIdle !== undefined && heapLoaded !== undefined && heapUnloaded !== undefined ? { idle: heapIdle, loaded: heapLoaded, unloaded: heapUnloaded } : undefined;
+    const heap =
+      heapIdle !== undefined && heapLoaded !== undefined && heapUnloaded !== undefined
+        ? { idle: heapIdle, loaded: heapLoaded, unloaded: heapUnloaded }
+        : undefined;
     return { idle, loaded, unloaded, heap };
   } finally {
     for (const peer of peers) peer.provider.destroy();
@@ -118,8 +121,20 @@ export async function relayMemory(ctx: { postgresUrl?: string }): Promise<void> 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kiosk-bench-memory-'));
   const configs: Array<{ name: string; kind: 'ours' | 'stock'; env: Record<string, string> }> = [
     { name: 'stock', kind: 'stock', env: {} },
-    ...(ctx.postgresUrl ? [{ name: 'ours, PostgreSQL', kind: 'ours' as const, env: { KIOSK_TEST_DATABASE_URL: ctx.postgresUrl, KIOSK_TEST_UNLOAD_AFTER_MS: String(UNLOAD_AFTER_MS), KIOSK_TEST_DEFAULT_METRICS: '1' } }] : []),
-    { name: 'ours, PGlite', kind: 'ours', env: { KIOSK_TEST_DATA_DIR: dataDir, KIOSK_TEST_UNLOAD_AFTER_MS: String(UNLOAD_AFTER_MS), KIOSK_TEST_DEFAULT_METRICS: '1' } },
+    ...(ctx.postgresUrl
+      ? [
+          {
+            name: 'ours, PostgreSQL',
+            kind: 'ours' as const,
+            env: { KIOSK_TEST_DATABASE_URL: ctx.postgresUrl, KIOSK_TEST_UNLOAD_AFTER_MS: String(UNLOAD_AFTER_MS), KIOSK_TEST_DEFAULT_METRICS: '1' },
+          },
+        ]
+      : []),
+    {
+      name: 'ours, PGlite',
+      kind: 'ours',
+      env: { KIOSK_TEST_DATA_DIR: dataDir, KIOSK_TEST_UNLOAD_AFTER_MS: String(UNLOAD_AFTER_MS), KIOSK_TEST_DEFAULT_METRICS: '1' },
+    },
   ];
   const results = new Map<string, Sample>();
   try {

@@ -40,9 +40,12 @@ const failures: string[] = [];
 for (const name of names) {
   const t0 = Date.now();
   say(`— ${name}`);
-  const database = pg && (name === 'fan-out' || name === 'projector' || name === 'reconnect' || name === 'relay-memory') ? await pg.createDatabase(name) : undefined;
+  const database =
+    pg && (name === 'fan-out' || name === 'projector' || name === 'reconnect' || name === 'relay-memory') ? await pg.createDatabase(name) : undefined;
   try {
-    await (await BENCHES[name]())({ postgresUrl: database?.url, postgresServerUrl: pg?.url });
+    await (
+      await BENCHES[name]()
+    )({ postgresUrl: database?.url, postgresServerUrl: pg?.url });
   } catch (error) {
     failures.push(name);
     say(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -51,11 +54,20 @@ for (const name of names) {
   }
   say(`${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, postgres: pg?.version };
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+  postgres: pg?.version,
+};
 const result = { date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine, failures, measurements };
 mkdirSync(path.join(REPO_ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\n${table(measurements)}`);
-console.log(`\n${names.length} benchmark(s) in ${result.seconds} s on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${machine.postgres ? `, ${machine.postgres}` : ''}${failures.length ? `; FAILED: ${failures.join(', ')}` : ''}`);
+console.log(
+  `\n${names.length} benchmark(s) in ${result.seconds} s on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${machine.postgres ? `, ${machine.postgres}` : ''}${failures.length ? `; FAILED: ${failures.join(', ')}` : ''}`,
+);
 await pg?.close();
 process.exit(0);

@@ -205,7 +205,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['projector_errors', 'projector_leases', 'projector_cursor', 'order_numbers', 'voids_refunds', 'kitchen_events', 'payments', 'order_line_modifiers', 'order_lines', 'orders']) {
+  for (const table of [
+    'projector_errors',
+    'projector_leases',
+    'projector_cursor',
+    'order_numbers',
+    'voids_refunds',
+    'kitchen_events',
+    'payments',
+    'order_line_modifiers',
+    'order_lines',
+    'orders',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -67,7 +67,8 @@ function importsOf(file) {
       const callee = node.expression;
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      const isMock = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'vi' && MOCK_CALLS.has(callee.name.text);
+      const isMock =
+        ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'vi' && MOCK_CALLS.has(callee.name.text);
       if (isImport || isRequire || isMock) add(node.arguments[0]);
     }
     ts.forEachChild(node, visit);
@@ -133,7 +134,8 @@ for (const [folder, allowed] of [...Object.entries(PACKAGES), ...Object.entries(
         else if (allowed !== '*' && !allowed.includes(target)) report(rel, line, `(a) ${folder} may not import ${NAME(target)}`, spec);
         else {
           if (isPackage) used.add(target);
-          if (manifests[target] && !isExported(manifests[target], `.${kiosk[2] ?? ''}`)) report(rel, line, `(a) ${NAME(target)} does not export "${'.' + (kiosk[2] ?? '')}"`, spec);
+          if (manifests[target] && !isExported(manifests[target], `.${kiosk[2] ?? ''}`))
+            report(rel, line, `(a) ${NAME(target)} does not export "${'.' + (kiosk[2] ?? '')}"`, spec);
         }
         continue;
       }
@@ -158,7 +160,9 @@ for (const [folder, manifest] of Object.entries(manifests)) {
   const file = `${folder}/package.json`;
   const text = readFileSync(path.join(ROOT, file), 'utf8');
   const lineOf = (name) => Math.max(1, text.split('\n').findIndex((l) => l.includes(`"${name}"`)) + 1);
-  const listed = new Set(['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {})));
+  const listed = new Set(
+    ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {})),
+  );
   for (const name of listed) {
     if (!name.startsWith('@kiosk/')) continue;
     const target = folderOfName[name];

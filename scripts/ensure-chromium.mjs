@@ -11,7 +11,8 @@ import path from 'node:path';
 const DEFAULT = '/usr/bin/chromium';
 const override = process.env.KIOSK_CHROMIUM;
 const chromium = override || DEFAULT;
-const HOWTO = 'npm test needs Chromium for the browser tests: run `sudo apt-get install -y chromium` (or set KIOSK_CHROMIUM=/path/to/chromium) and run npm test again';
+const HOWTO =
+  'npm test needs Chromium for the browser tests: run `sudo apt-get install -y chromium` (or set KIOSK_CHROMIUM=/path/to/chromium) and run npm test again';
 
 function fail(why) {
   console.error(`${HOWTO}${why ? ` (${why})` : ''}`);

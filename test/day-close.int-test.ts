@@ -57,7 +57,12 @@ describe.each(testDatabaseTargets())('day close with a late offline order on $na
     const item = outlet.items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
     const totals: number[] = [];
     for (let i = 0; i < count; i++) {
-      const { id } = submitOrder(outletClient.doc, dayClient.doc, { deviceId: terminal.deviceId, type: 'takeaway', lines: [{ itemId: item.id, qty: 1 + (i % 3) }] }, { now: at + i * 60_000 });
+      const { id } = submitOrder(
+        outletClient.doc,
+        dayClient.doc,
+        { deviceId: terminal.deviceId, type: 'takeaway', lines: [{ itemId: item.id, qty: 1 + (i % 3) }] },
+        { now: at + i * 60_000 },
+      );
       const header = (dayClient.doc.getMap('orders').get(id) as Y.Map<unknown>).get('header') as { totals: { total: number } };
       totals.push(header.totals.total);
     }
@@ -70,7 +75,9 @@ describe.each(testDatabaseTargets())('day close with a late offline order on $na
     const till = await pairTerminal('Till 1');
     const sold = await sell(till, day, 5, clock - 30 * 60_000);
     const summary = () => api.call('GET', `/api/outlets/main/reports/summary?from=${day}&to=${day}`, { token: manager });
-    await eventually(async () => expect((await summary()).body.rows[0]).toMatchObject({ orders: 5, total: sold.reduce((s, t) => s + t, 0) }), { timeoutMs: 20_000 });
+    await eventually(async () => expect((await summary()).body.rows[0]).toMatchObject({ orders: 5, total: sold.reduce((s, t) => s + t, 0) }), {
+      timeoutMs: 20_000,
+    });
 
     // Without ?day the X report and the cash drawer are today's business day, in the outlet's zone.
     const running = await api.call('GET', '/api/outlets/main/x-report', { token: manager });
@@ -93,13 +100,21 @@ describe.each(testDatabaseTargets())('day close with a late offline order on $na
     await outletCopy.synced();
     await eventually(() => expect(readOutlet(outletCopy.doc).devices.some((d) => d.id === offlineTill.deviceId)).toBe(true));
     const item = outlet.items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
-    const late = submitOrder(outletCopy.doc, offlineDay, { deviceId: offlineTill.deviceId, type: 'dine_in', lines: [{ itemId: item.id, qty: 2 }] }, { now: clock - 10 * 60_000 });
+    const late = submitOrder(
+      outletCopy.doc,
+      offlineDay,
+      { deviceId: offlineTill.deviceId, type: 'dine_in', lines: [{ itemId: item.id, qty: 2 }] },
+      { now: clock - 10 * 60_000 },
+    );
     const lateTotal = ((offlineDay.getMap('orders').get(late.id) as Y.Map<unknown>).get('header') as { totals: { total: number } }).totals.total;
     const reconnect = api.relay.client(dayDocName('demo', 'main', day), offlineTill.token, { doc: offlineDay });
     await reconnect.synced();
 
     const flagged = () => api.call('GET', `/api/outlets/main/reports/flagged?from=${day}&to=${day}`, { token: manager });
-    await eventually(async () => expect((await flagged()).body.rows.find((r: { orderId: string }) => r.orderId === late.id)?.reasons).toEqual(['late_after_close']), { timeoutMs: 20_000 });
+    await eventually(
+      async () => expect((await flagged()).body.rows.find((r: { orderId: string }) => r.orderId === late.id)?.reasons).toEqual(['late_after_close']),
+      { timeoutMs: 20_000 },
+    );
     expect((await api.call('GET', `/api/outlets/main/z-reports/${day}`, { token: manager })).body).toEqual(frozen);
     // The live figures of the day include it; the closed ones do not.
     expect((await summary()).body.rows[0].orders).toBe(6);
@@ -113,7 +128,9 @@ describe.each(testDatabaseTargets())('day close with a late offline order on $na
     expect(x.body.lateOrders.map((o: { orderId: string }) => o.orderId)).toEqual([late.id]);
     const closeNext = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day: nextDay } });
     expect(closeNext.status, JSON.stringify(closeNext.body)).toBe(201);
-    expect(closeNext.body.figures.adjustments).toEqual([expect.objectContaining({ businessDay: day, delta: expect.objectContaining({ orders: 1, total: lateTotal }) })]);
+    expect(closeNext.body.figures.adjustments).toEqual([
+      expect.objectContaining({ businessDay: day, delta: expect.objectContaining({ orders: 1, total: lateTotal }) }),
+    ]);
     expect(closeNext.body.figures.lateOrders).toEqual([expect.objectContaining({ orderId: late.id, businessDay: day, total: lateTotal })]);
     expect((await api.call('GET', `/api/outlets/main/z-reports/${day}`, { token: manager })).body).toEqual(frozen);
   });

@@ -61,7 +61,12 @@ describe('kiosk start: the whole system from one command (PGlite, demo outlet)',
     expect(printed.stderr).toBe('');
     expect(printed.status).toBe(0);
     const payload = JSON.parse(Buffer.from(printed.stdout.trim().split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-    expect({ tenant: payload.tenant, outlet: payload.outlet, role: payload.role, deviceId: payload.deviceId }).toEqual({ tenant: 'demo', outlet: 'main', role: 'box', deviceId: 'lan-box-1' });
+    expect({ tenant: payload.tenant, outlet: payload.outlet, role: payload.role, deviceId: payload.deviceId }).toEqual({
+      tenant: 'demo',
+      outlet: 'main',
+      role: 'box',
+      deviceId: 'lan-box-1',
+    });
   });
 
   test('a second process is refused the PGlite data directory while the server holds it', () => {

@@ -32,7 +32,9 @@ export function runKiosk(args: string[], env: Record<string, string | undefined>
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export async function startKiosk(options: { command?: string; args?: string[]; env?: Record<string, string | undefined>; dataDir?: string; timeoutMs?: number } = {}): Promise<KioskProcess> {
+export async function startKiosk(
+  options: { command?: string; args?: string[]; env?: Record<string, string | undefined>; dataDir?: string; timeoutMs?: number } = {},
+): Promise<KioskProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const env = { ...process.env, KIOSK_DATA_DIR: dataDir, DATABASE_URL: '', ...options.env };
   const child = spawn(process.execPath, [KIOSK, options.command ?? 'start', '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {

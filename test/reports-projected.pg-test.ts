@@ -7,7 +7,24 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addPayment, cancelOrder, foldOrder, putCategory, putDevice, putItem, putModifierGroup, putPromotion, readOrder, readOrders, refund, setStationStatus, submitOrder, voidLine, writeSettings, type OrderRecord } from '@kiosk/shared';
+import {
+  addPayment,
+  cancelOrder,
+  foldOrder,
+  putCategory,
+  putDevice,
+  putItem,
+  putModifierGroup,
+  putPromotion,
+  readOrder,
+  readOrders,
+  refund,
+  setStationStatus,
+  submitOrder,
+  voidLine,
+  writeSettings,
+  type OrderRecord,
+} from '@kiosk/shared';
 import { DEMO_SETTINGS } from '@kiosk/shared/demo';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
@@ -46,11 +63,35 @@ function outletDoc(): Y.Doc {
   putCategory(doc, { id: 'drinks', name: 'Drinks', sort: 1 });
   putCategory(doc, { id: 'food', name: 'Food', sort: 2 });
   putModifierGroup(doc, { id: 'size', name: 'Size', required: false, min: 0, max: 1, options: [{ id: 'large', name: 'Large', priceDelta: 5_000 }] });
-  putItem(doc, { id: 'kopi', categoryId: 'drinks', name: 'Kopi Susu', price: 22_000, available: true, station: 'bar', modifierGroupIds: ['size'], taxIds: ['ppn'] });
+  putItem(doc, {
+    id: 'kopi',
+    categoryId: 'drinks',
+    name: 'Kopi Susu',
+    price: 22_000,
+    available: true,
+    station: 'bar',
+    modifierGroupIds: ['size'],
+    taxIds: ['ppn'],
+  });
   putItem(doc, { id: 'teh', categoryId: 'drinks', name: 'Es Teh', price: 8_000, available: true, station: 'bar', modifierGroupIds: [], taxIds: ['ppn'] });
-  putItem(doc, { id: 'nasi', categoryId: 'food', name: 'Nasi Goreng', price: 32_000, available: true, station: 'kitchen', modifierGroupIds: [], taxIds: ['pb1'] });
+  putItem(doc, {
+    id: 'nasi',
+    categoryId: 'food',
+    name: 'Nasi Goreng',
+    price: 32_000,
+    available: true,
+    station: 'kitchen',
+    modifierGroupIds: [],
+    taxIds: ['pb1'],
+  });
   putItem(doc, { id: 'mie', categoryId: 'food', name: 'Mie Ayam', price: 28_000, available: true, station: 'kitchen', modifierGroupIds: [], taxIds: ['pb1'] });
-  putPromotion(doc, { id: 'food10', name: 'Food 10%', active: true, scope: { kind: 'category', categoryIds: ['food'] }, benefit: { kind: 'percent', rateBp: 1000 } });
+  putPromotion(doc, {
+    id: 'food10',
+    name: 'Food 10%',
+    active: true,
+    scope: { kind: 'category', categoryIds: ['food'] },
+    benefit: { kind: 'percent', rateBp: 1000 },
+  });
   putDevice(doc, { id: 'till-a', name: 'Till A', kind: 'terminal', code: 'A', stations: [] });
   putDevice(doc, { id: 'till-b', name: 'Till B', kind: 'terminal', code: 'B', stations: [] });
   return doc;
@@ -84,7 +125,13 @@ function ringUpDay(outlet: Y.Doc, day: Y.Doc, count: number): Map<string, Record
       cancelOrder(day, id, { deviceId, reason: 'customer left', approvedBy: 'staff-budi' }, { now: now + 5_000 });
       continue;
     }
-    if (i === 11) voidLine(day, id, { deviceId, lineId: readOrder(day, id)!.header.lines[0].id, qty: 1, reason: 'wrong item', approvedBy: 'staff-budi' }, { now: now + 10_000 });
+    if (i === 11)
+      voidLine(
+        day,
+        id,
+        { deviceId, lineId: readOrder(day, id)!.header.lines[0].id, qty: 1, reason: 'wrong item', approvedBy: 'staff-budi' },
+        { now: now + 10_000 },
+      );
     const record = readOrder(day, id)!;
     const due = foldOrder(record).netTotal;
     if (i % 4 === 1) {
@@ -110,7 +157,8 @@ function ringUpDay(outlet: Y.Doc, day: Y.Doc, count: number): Map<string, Record
 function asFixture(record: OrderRecord, ready: Record<string, number> | undefined): FixtureOrder {
   const { header, events } = record;
   const voided = new Map<string, number>();
-  for (const e of events) if (e.kind === 'void_line') voided.set(e.lineId, Math.min(header.lines.find((l) => l.id === e.lineId)!.qty, (voided.get(e.lineId) ?? 0) + e.qty));
+  for (const e of events)
+    if (e.kind === 'void_line') voided.set(e.lineId, Math.min(header.lines.find((l) => l.id === e.lineId)!.qty, (voided.get(e.lineId) ?? 0) + e.qty));
   const refundEvent = events.find((e) => e.kind === 'refund');
   const voidedAmount = foldOrder(record).voidedAmount;
   return {
@@ -145,7 +193,10 @@ function asFixture(record: OrderRecord, ready: Record<string, number> | undefine
     voidedAmount,
     netTotal: header.totals.total - voidedAmount,
     payments: events.flatMap((e) => (e.kind === 'payment' ? [{ id: e.id, method: e.method as 'cash', amount: e.amount, at: e.at }] : [])),
-    refund: refundEvent?.kind === 'refund' ? { id: refundEvent.id, amount: refundEvent.amount, method: refundEvent.method as 'card', approvedBy: refundEvent.approvedBy, at: refundEvent.at } : null,
+    refund:
+      refundEvent?.kind === 'refund'
+        ? { id: refundEvent.id, amount: refundEvent.amount, method: refundEvent.method as 'card', approvedBy: refundEvent.approvedBy, at: refundEvent.at }
+        : null,
     void: null,
     ready: ready ?? {},
     flags: [],

@@ -50,7 +50,11 @@ async function startRelay(): Promise<{ url: string; kill: () => void; cpuMs: () 
   const stockPort = await freePort();
   const child =
     which === 'stock'
-      ? spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: REPO, env: { ...process.env, PORT: String(stockPort), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
+      ? spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], {
+          cwd: REPO,
+          env: { ...process.env, PORT: String(stockPort), HOST: '127.0.0.1' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        })
       : spawn(process.execPath, [...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'cli/src/testing/relay-process.ts'], {
           cwd: REPO,
           env: { ...process.env, KIOSK_TEST_DATA_DIR: process.env.DATA_DIR ?? '' },
@@ -74,7 +78,11 @@ const docName = 'demo/main/2026-11-23';
 async function connect(role: 'terminal' | 'kitchen', deviceId: string): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
   const token = await signToken(TEST_SECRET, { tenant: 'demo', outlet: 'main', role, deviceId });
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(relay.url, docName, doc, { params: { token }, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
+  const provider = new WebsocketProvider(relay.url, docName, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
   await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
   return { doc, provider };
 }
@@ -100,7 +108,16 @@ await new Promise<void>((resolve) => {
     const id = `o${n++}`;
     terminal.doc.transact(() => {
       const order = new Y.Map<unknown>();
-      order.set('header', { id, sentAt: performance.now(), lines: [{ item: 'nasi', qty: 2, price: 25_000 }, { item: 'teh', qty: 1, price: 8_000 }, { item: 'kerupuk', qty: 1, price: 3_000 }], total: 61_000 });
+      order.set('header', {
+        id,
+        sentAt: performance.now(),
+        lines: [
+          { item: 'nasi', qty: 2, price: 25_000 },
+          { item: 'teh', qty: 1, price: 8_000 },
+          { item: 'kerupuk', qty: 1, price: 3_000 },
+        ],
+        total: 61_000,
+      });
       order.set('events', new Y.Array());
       terminal.doc.getMap('orders').set(id, order);
       terminal.doc.getMap('deviceSeq').set('T1', n);
@@ -116,7 +133,19 @@ while (latencies.length < total * readers && Date.now() < deadline) await new Pr
 const relayCpuMs = relay.cpuMs() - cpuBefore;
 latencies.sort((a, b) => a - b);
 const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
-console.log(JSON.stringify({ relay: which, store: which === 'stock' ? 'none' : process.env.DATA_DIR ? 'pglite-disk' : process.env.KIOSK_TEST_DATABASE_URL ? 'postgres' : 'pglite-memory', received: latencies.length, expected: total * readers, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), relayCpuMs }));
+console.log(
+  JSON.stringify({
+    relay: which,
+    store: which === 'stock' ? 'none' : process.env.DATA_DIR ? 'pglite-disk' : process.env.KIOSK_TEST_DATABASE_URL ? 'postgres' : 'pglite-memory',
+    received: latencies.length,
+    expected: total * readers,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: q(1),
+    relayCpuMs,
+  }),
+);
 for (const c of [terminal, ...kitchens]) c.provider.destroy();
 relay.kill();
 process.exit(0);

@@ -62,7 +62,13 @@ export async function benchProjector(options: BenchOptions): Promise<BenchResult
   say('projecting');
   const outlet = `${tenant}/main`;
   const t0 = performance.now();
-  const projector = await startProjector({ store, outlets: [outlet], instanceId: `bench-${suffix}`, batchSize: options.batchSize, logger: { info() {}, warn() {}, error: (m, d) => say(`${m} ${JSON.stringify(d)}`) } });
+  const projector = await startProjector({
+    store,
+    outlets: [outlet],
+    instanceId: `bench-${suffix}`,
+    batchSize: options.batchSize,
+    logger: { info() {}, warn() {}, error: (m, d) => say(`${m} ${JSON.stringify(d)}`) },
+  });
   try {
     await projector.waitForIdle({ timeoutMs: 600_000 });
     say(`projector timings ${JSON.stringify(projector.stats().timings)}`);
@@ -70,7 +76,12 @@ export async function benchProjector(options: BenchOptions): Promise<BenchResult
     await projector.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const numbered = await store.db.selectFrom('orders').select(sql<number>`count(*)::int`.as('n')).where('tenant_id', '=', tenant).where('number', 'is not', null).executeTakeFirstOrThrow();
+  const numbered = await store.db
+    .selectFrom('orders')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('tenant_id', '=', tenant)
+    .where('number', 'is not', null)
+    .executeTakeFirstOrThrow();
   if (numbered.n !== options.orders) throw new Error(`bench: expected ${options.orders} numbered orders, found ${numbered.n}`);
 
   // Baseline: the same order rows, one transaction per order (counter, order, lines, modifiers, payment).
@@ -108,7 +119,17 @@ export async function benchProjector(options: BenchOptions): Promise<BenchResult
 
   // Clean up the bench's rows (the log keeps its updates, like every other write).
   for (const t of [tenant, naiveTenant]) {
-    for (const table of ['order_line_modifiers', 'order_lines', 'payments', 'kitchen_events', 'voids_refunds', 'orders', 'order_numbers', 'projector_errors', 'projector_leases'] as const) {
+    for (const table of [
+      'order_line_modifiers',
+      'order_lines',
+      'payments',
+      'kitchen_events',
+      'voids_refunds',
+      'orders',
+      'order_numbers',
+      'projector_errors',
+      'projector_leases',
+    ] as const) {
       await store.db.deleteFrom(table).where('tenant_id', '=', t).execute();
     }
   }

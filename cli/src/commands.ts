@@ -139,7 +139,10 @@ export function ensureClientBuilt(): void {
   if (existsSync(path.join(CLIENT_DIST, 'index.html'))) return;
   console.log('kiosk: building the client (first start)…');
   const staging = `${CLIENT_DIST}.build-${process.pid}`;
-  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client', '--', '--outDir', staging, '--emptyOutDir'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client', '--', '--outDir', staging, '--emptyOutDir'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error('client build failed (npm run build); see the output above');

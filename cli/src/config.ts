@@ -19,14 +19,29 @@ const port = z.coerce.number().int('must be an integer 0–65535').min(0, 'must 
 const wsUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL');
 
 export const OPTIONS = {
-  port: { flag: 'port', env: ['KIOSK_PORT', 'PORT'], description: 'HTTP + WebSocket port (0 = any free port)', schema: port.default(8080), defaultText: '8080' },
+  port: {
+    flag: 'port',
+    env: ['KIOSK_PORT', 'PORT'],
+    description: 'HTTP + WebSocket port (0 = any free port)',
+    schema: port.default(8080),
+    defaultText: '8080',
+  },
   host: { flag: 'host', env: ['KIOSK_HOST'], description: 'interface to listen on', schema: z.string().min(1).default('0.0.0.0'), defaultText: '0.0.0.0' },
-  dataDir: { flag: 'data-dir', env: ['KIOSK_DATA_DIR'], description: 'data directory: embedded PGlite database and the generated signing secret', schema: z.string().min(1).default('./data'), defaultText: './data' },
+  dataDir: {
+    flag: 'data-dir',
+    env: ['KIOSK_DATA_DIR'],
+    description: 'data directory: embedded PGlite database and the generated signing secret',
+    schema: z.string().min(1).default('./data'),
+    defaultText: './data',
+  },
   databaseUrl: {
     flag: 'database-url',
     env: ['DATABASE_URL'],
     description: 'postgres://… switches from embedded PGlite to PostgreSQL',
-    schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL').optional(),
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+      .optional(),
   },
   secret: {
     flag: 'secret',
@@ -34,9 +49,28 @@ export const OPTIONS = {
     description: 'token signing secret (≥ 32 characters); else generated once into the data directory',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
   },
-  upstream: { flag: 'upstream', env: ['KIOSK_UPSTREAM_URL'], description: 'LAN box mode: the cloud relay to replicate with, e.g. wss://cloud.example/sync', schema: wsUrl.optional() },
-  upstreamToken: { flag: 'upstream-token', env: ['KIOSK_UPSTREAM_TOKEN'], description: 'token the LAN box presents to the upstream relay', schema: z.string().min(10).optional() },
-  demo: { flag: 'demo', env: ['KIOSK_DEMO'], description: 'seed the demo tenant on first start (true/false)', schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), defaultText: 'true' },
+  upstream: {
+    flag: 'upstream',
+    env: ['KIOSK_UPSTREAM_URL'],
+    description: 'LAN box mode: the cloud relay to replicate with, e.g. wss://cloud.example/sync',
+    schema: wsUrl.optional(),
+  },
+  upstreamToken: {
+    flag: 'upstream-token',
+    env: ['KIOSK_UPSTREAM_TOKEN'],
+    description: 'token the LAN box presents to the upstream relay',
+    schema: z.string().min(10).optional(),
+  },
+  demo: {
+    flag: 'demo',
+    env: ['KIOSK_DEMO'],
+    description: 'seed the demo tenant on first start (true/false)',
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    defaultText: 'true',
+  },
   projectorMode: {
     flag: 'projector-mode',
     env: ['KIOSK_PROJECTOR_MODE'],

@@ -38,7 +38,13 @@ describe.each(testDatabaseTargets())('demo seed on $name', (target) => {
     const outlet = await store.db.selectFrom('outlets').selectAll().executeTakeFirstOrThrow();
     const doc: Y.Doc = await loadDocFromLog(store, 'demo/main');
     const snapshot = readOutlet(doc);
-    expect(outlet).toMatchObject({ tenant_id: 'demo', id: 'main', time_zone: snapshot.settings!.timeZone, currency: snapshot.settings!.currency, name: snapshot.settings!.name });
+    expect(outlet).toMatchObject({
+      tenant_id: 'demo',
+      id: 'main',
+      time_zone: snapshot.settings!.timeZone,
+      currency: snapshot.settings!.currency,
+      name: snapshot.settings!.name,
+    });
 
     const rows = await store.db.selectFrom('staff').select(['id', 'name', 'role', 'pin_hash']).orderBy('id').execute();
     expect(rows.map((r) => r.id)).toEqual(snapshot.staff.map((s) => s.id).sort());

@@ -77,7 +77,12 @@ export function formatReport(report: SizeReport): string {
 }
 
 /** Vite plugin: prints the report after the bundle is written and saves it as JSON. */
-export function reportSizePlugin(): { name: string; apply: 'build'; closeBundle: { order: 'post'; handler(): void } ; configResolved(config: { root: string; build: { outDir: string } }): void } {
+export function reportSizePlugin(): {
+  name: string;
+  apply: 'build';
+  closeBundle: { order: 'post'; handler(): void };
+  configResolved(config: { root: string; build: { outDir: string } }): void;
+} {
   let distDir = '';
   return {
     name: 'kiosk-report-size',

@@ -18,7 +18,11 @@ describe('client bundle', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   test('the POS route loads at most 200 KB of gzipped JavaScript, and the back-office is not part of it', () => {
-    const result = spawnSync(process.execPath, [path.join(CLIENT, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', outDir, '--emptyOutDir'], { cwd: CLIENT, encoding: 'utf8', timeout: 180_000 });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(CLIENT, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', outDir, '--emptyOutDir'],
+      { cwd: CLIENT, encoding: 'utf8', timeout: 180_000 },
+    );
     expect(result.status, `vite build failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/POS route initial JavaScript \(gzip\)/);
     const written = JSON.parse(readFileSync(path.join(outDir, 'size-report.json'), 'utf8')) as SizeReport;

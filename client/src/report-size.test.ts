@@ -4,7 +4,12 @@ import { posInitialChunks, type Manifest } from '../scripts/report-size';
 describe('posInitialChunks', () => {
   it('counts the entry, the POS route and their static imports, not dynamic ones', () => {
     const manifest: Manifest = {
-      'index.html': { file: 'assets/index.js', isEntry: true, imports: ['_react.js'], dynamicImports: ['src/routes/pos/PosPage.tsx', 'src/routes/office/OfficePage.tsx'] },
+      'index.html': {
+        file: 'assets/index.js',
+        isEntry: true,
+        imports: ['_react.js'],
+        dynamicImports: ['src/routes/pos/PosPage.tsx', 'src/routes/office/OfficePage.tsx'],
+      },
       '_react.js': { file: 'assets/react.js' },
       '_sync.js': { file: 'assets/sync.js', imports: ['_react.js'] },
       'src/routes/pos/PosPage.tsx': { file: 'assets/pos.js', isDynamicEntry: true, imports: ['_sync.js'], dynamicImports: ['_qr.js'] },

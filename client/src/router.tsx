@@ -22,13 +22,33 @@ const indexRoute = createRoute({
   },
 });
 
-const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: lazyRouteComponent(() => import('./routes/setup/SetupPage'), 'SetupPage') });
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  component: lazyRouteComponent(() => import('./routes/setup/SetupPage'), 'SetupPage'),
+});
 const posRoute = createRoute({ getParentRoute: () => rootRoute, path: '/pos', component: lazyRouteComponent(() => import('./routes/pos/PosPage'), 'PosPage') });
-const kitchenRoute = createRoute({ getParentRoute: () => rootRoute, path: '/kitchen', component: lazyRouteComponent(() => import('./routes/kitchen/KitchenPage'), 'KitchenPage') });
-const readyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/kitchen/ready', component: lazyRouteComponent(() => import('./routes/kitchen/ReadyPage'), 'ReadyPage') });
-const officeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/office', component: lazyRouteComponent(() => import('./routes/office/OfficePage'), 'OfficePage') });
+const kitchenRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/kitchen',
+  component: lazyRouteComponent(() => import('./routes/kitchen/KitchenPage'), 'KitchenPage'),
+});
+const readyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/kitchen/ready',
+  component: lazyRouteComponent(() => import('./routes/kitchen/ReadyPage'), 'ReadyPage'),
+});
+const officeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/office',
+  component: lazyRouteComponent(() => import('./routes/office/OfficePage'), 'OfficePage'),
+});
 // The back-office owns everything under /office.
-const officeSplat = createRoute({ getParentRoute: () => rootRoute, path: '/office/$', component: lazyRouteComponent(() => import('./routes/office/OfficePage'), 'OfficePage') });
+const officeSplat = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/office/$',
+  component: lazyRouteComponent(() => import('./routes/office/OfficePage'), 'OfficePage'),
+});
 
 const routeTree = rootRoute.addChildren([indexRoute, setupRoute, posRoute, kitchenRoute, readyRoute, officeRoute, officeSplat]);
 

@@ -65,7 +65,11 @@ function spawnChild(env: Record<string, string>): { child: ChildProcess; ready: 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function checkEnd(store: KioskDatabase): Promise<void> {
-  const streamed = await store.db.selectFrom('update_log').select(sql<number>`count(*)::int`.as('n')).where('origin', '=', STREAM_ORIGIN).executeTakeFirstOrThrow();
+  const streamed = await store.db
+    .selectFrom('update_log')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('origin', '=', STREAM_ORIGIN)
+    .executeTakeFirstOrThrow();
   expect(streamed.n).toBe(TOTAL);
   const rows = await store.db.selectFrom('orders').select(['id', 'number', 'business_day']).execute();
   expect(rows).toHaveLength(TOTAL);
@@ -101,7 +105,8 @@ describe.each(testDatabaseTargets())('kill -9 during a 5,000-order stream on $na
       const writer = (async () => {
         while (streamed < TOTAL) {
           const batch = [];
-          for (let i = 0; i < 25 && streamed < TOTAL; i++, streamed++) batch.push({ ...w.order(streamed % 5, STREAM_T0 + streamed * 100), origin: STREAM_ORIGIN });
+          for (let i = 0; i < 25 && streamed < TOTAL; i++, streamed++)
+            batch.push({ ...w.order(streamed % 5, STREAM_T0 + streamed * 100), origin: STREAM_ORIGIN });
           await appendUpdates(store.db, batch);
           await sleep(250);
         }

@@ -144,13 +144,23 @@ describe.each(testDatabaseTargets())('projector on $name', (target) => {
     entry.set(ORDER.header, tampered);
     entry.set(ORDER.events, new Y.Array());
     const tamperedUpdate = Y.encodeStateAsUpdate(forger, before);
-    await appendUpdates(store.db, [good, overpaid, { docName: good.docName, update: new Uint8Array([1, 2, 3, 4, 5]), deviceId: 'T9', origin: 'test' }, { docName: good.docName, update: tamperedUpdate, deviceId: 'T1', origin: 'test' }]);
+    await appendUpdates(store.db, [
+      good,
+      overpaid,
+      { docName: good.docName, update: new Uint8Array([1, 2, 3, 4, 5]), deviceId: 'T9', origin: 'test' },
+      { docName: good.docName, update: tamperedUpdate, deviceId: 'T1', origin: 'test' },
+    ]);
     // Pay the overpaid order twice over.
     const payer = new Y.Doc();
     Y.applyUpdate(payer, overpaid.update);
     const payBefore = Y.encodeStateVector(payer);
     const { addPayment } = await import('@kiosk/shared');
-    addPayment(payer, overpaid.orderId, { method: 'card', amount: readOrder(payer, overpaid.orderId)!.header.totals.total, deviceId: 'T2' }, { now: T0 + 5000 });
+    addPayment(
+      payer,
+      overpaid.orderId,
+      { method: 'card', amount: readOrder(payer, overpaid.orderId)!.header.totals.total, deviceId: 'T2' },
+      { now: T0 + 5000 },
+    );
     await appendUpdates(store.db, [{ docName: good.docName, update: Y.encodeStateAsUpdate(payer, payBefore), deviceId: 'T2', origin: 'test' }]);
 
     const projector = await start();
@@ -242,8 +252,12 @@ describe.each(testDatabaseTargets())('projector on $name', (target) => {
     const orders = [w.order(0, T0), w.order(1, T0 + 1000), w.order(2, T0 + 2000)];
     const poison = orders[1].orderId;
     // Stands in for any write the database refuses for one order (a constraint, a bad value).
-    await sql.raw(`create or replace function refuse_poison() returns trigger language plpgsql as $$
-      begin if new.id = '${poison}' then raise exception 'refusing order %', new.id; end if; return new; end $$`).execute(store.db);
+    await sql
+      .raw(
+        `create or replace function refuse_poison() returns trigger language plpgsql as $$
+      begin if new.id = '${poison}' then raise exception 'refusing order %', new.id; end if; return new; end $$`,
+      )
+      .execute(store.db);
     await sql`create trigger refuse_poison before insert on orders for each row execute function refuse_poison()`.execute(store.db);
     try {
       await appendUpdates(store.db, orders);

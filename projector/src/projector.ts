@@ -111,7 +111,14 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const lease = new Lease({ holder: instanceId, mode, scopes, ttlMs: options.leaseTtlMs });
   const cursorName = options.cursorName ?? cursorNameFor(mode, options.outlets);
   const cache = new DocCache({ store });
-  const engine = new BatchProjector({ store, cache, cursorName, assignNumbers: mode === 'authority', lease, maxOrdersPerTransaction: options.maxOrdersPerTransaction });
+  const engine = new BatchProjector({
+    store,
+    cache,
+    cursorName,
+    assignNumbers: mode === 'authority',
+    lease,
+    maxOrdersPerTransaction: options.maxOrdersPerTransaction,
+  });
 
   let closed = false;
   let leaseHeld = false;
@@ -233,7 +240,8 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       const deadline = Date.now() + timeoutMs;
       while (!(idle && cursor >= Number(target))) {
         if (closed) throw new Error('projector is closed');
-        if (Date.now() > deadline) throw new Error(`projector not idle after ${timeoutMs} ms (cursor ${cursor}, log at ${target}, lease ${leaseHeld ? 'held' : 'not held'})`);
+        if (Date.now() > deadline)
+          throw new Error(`projector not idle after ${timeoutMs} ms (cursor ${cursor}, log at ${target}, lease ${leaseHeld ? 'held' : 'not held'})`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(finish, 50);
           function finish() {

@@ -66,10 +66,20 @@ async function history(seed: number): Promise<{ rows: NewUpdate[]; outlet: Uint8
       const kind = pick(['pay', 'bump', 'bump', 'recall', 'void', 'refund', 'cancel'] as const);
       switch (kind) {
         case 'pay':
-          addPayment(doc, target.id, { method: pick(['cash', 'card', 'qris'] as const), amount: Math.floor(record.header.totals.total * (0.3 + random())), deviceId }, opts);
+          addPayment(
+            doc,
+            target.id,
+            { method: pick(['cash', 'card', 'qris'] as const), amount: Math.floor(record.header.totals.total * (0.3 + random())), deviceId },
+            opts,
+          );
           break;
         case 'bump':
-          setStationStatus(doc, target.id, { station: line.station, status: pick(['preparing', 'ready', 'served'] as const), lineId: random() < 0.3 ? line.id : undefined, deviceId: 'K1' }, opts);
+          setStationStatus(
+            doc,
+            target.id,
+            { station: line.station, status: pick(['preparing', 'ready', 'served'] as const), lineId: random() < 0.3 ? line.id : undefined, deviceId: 'K1' },
+            opts,
+          );
           break;
         case 'recall':
           recall(doc, target.id, { station: line.station, status: 'preparing', deviceId: 'K1' }, opts);
@@ -131,12 +141,14 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
           cache?.evictAll();
           cache = new DocCache({ store });
           // Some transactions fail (as a lost connection would): memory must not run ahead of the log.
-          const failing = { renewIn: async () => {
-            if (random() < 0.08) {
-              settings.failures++;
-              throw new Error('injected failure');
-            }
-          } } as unknown as Lease;
+          const failing = {
+            renewIn: async () => {
+              if (random() < 0.08) {
+                settings.failures++;
+                throw new Error('injected failure');
+              }
+            },
+          } as unknown as Lease;
           engine = new BatchProjector({ store, cache, cursorName, assignNumbers: true, lease: failing, maxOrdersPerTransaction: 1 + Math.floor(random() * 4) });
           cursor = await readCursor(store, cursorName);
           settings.restarts++;
@@ -170,7 +182,12 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
         const [tenant, outlet, day] = docName.split('/');
         const records = readOrders(doc);
         expectedOrders += records.length;
-        const dbRows = await store.db.selectFrom('orders').select(['id', 'total', 'paid', 'status', 'kitchen_status', 'number']).where('doc_name', '=', docName).orderBy('id').execute();
+        const dbRows = await store.db
+          .selectFrom('orders')
+          .select(['id', 'total', 'paid', 'status', 'kitchen_status', 'number'])
+          .where('doc_name', '=', docName)
+          .orderBy('id')
+          .execute();
         const pure = records
           .map((r) => projectOrder(r, { tenant, outlet, day, docName }).order)
           .map((o) => ({ id: o.id, total: o.total, paid: o.paid, status: o.status, kitchen_status: o.kitchen_status, number: o.number }))
@@ -182,7 +199,9 @@ describe.each(testDatabaseTargets())('projection property on $name', (target) =>
       expect(await store.db.selectFrom('orders').select('id').execute()).toHaveLength(expectedOrders);
       expect(await verify({ store })).toEqual([]);
     } catch (error) {
-      console.error(`property failed for seed ${seed}: ${rows.length} log rows, ${settings.restarts} restarts, ${settings.failures} failed transactions, batch sizes ${settings.batches.join(',')}`);
+      console.error(
+        `property failed for seed ${seed}: ${rows.length} log rows, ${settings.restarts} restarts, ${settings.failures} failed transactions, batch sizes ${settings.batches.join(',')}`,
+      );
       throw error;
     }
   });

@@ -12,5 +12,9 @@ export async function isRevoked(store: KioskDatabase, jti: string): Promise<bool
 }
 
 export async function revokeJti(db: Kysely<Database>, jti: string): Promise<void> {
-  await db.insertInto('revoked_tokens').values({ jti }).onConflict((oc) => oc.column('jti').doNothing()).execute();
+  await db
+    .insertInto('revoked_tokens')
+    .values({ jti })
+    .onConflict((oc) => oc.column('jti').doNothing())
+    .execute();
 }

@@ -132,12 +132,15 @@ describe('database outage', () => {
       await eventually(async () => expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/kiosk_relay_persist_failures_total ([3-9]|\d\d)/));
       expect((relay.server.relay as RelayCore).isLoaded(doc)).toBe(true);
       await sql`alter table update_log_away rename to update_log`.execute(relay.store.db);
-      await eventually(async () => {
-        const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
-        const stored = new Y.Doc();
-        for (const r of rows) Y.applyUpdate(stored, r.update);
-        expect(stored.getMap('orders').get('during-outage')).toBe(1);
-      }, { timeoutMs: 15_000 });
+      await eventually(
+        async () => {
+          const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
+          const stored = new Y.Doc();
+          for (const r of rows) Y.applyUpdate(stored, r.update);
+          expect(stored.getMap('orders').get('during-outage')).toBe(1);
+        },
+        { timeoutMs: 15_000 },
+      );
       await eventually(() => expect((relay.server.relay as RelayCore).isLoaded(doc)).toBe(false));
     } finally {
       await relay.close();

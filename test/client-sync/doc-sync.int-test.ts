@@ -82,7 +82,14 @@ describe('DocSync against the relay', () => {
   test('tells a LAN box from the cloud', async () => {
     const box = await startTestRelay({ upstream: { url: relay.wsUrl, token: await relay.tokenFor('box', { deviceId: 'lan-box-1' }) } });
     try {
-      const sync = new DocSync({ name: 'demo/main/2026-11-24', wsUrl: box.wsUrl, serverUrl: box.url, token: await box.tokenFor('terminal', { deviceId: 'T1' }), storage: new MemoryStorage(), WebSocketPolyfill: TestWebSocket });
+      const sync = new DocSync({
+        name: 'demo/main/2026-11-24',
+        wsUrl: box.wsUrl,
+        serverUrl: box.url,
+        token: await box.tokenFor('terminal', { deviceId: 'T1' }),
+        storage: new MemoryStorage(),
+        WebSocketPolyfill: TestWebSocket,
+      });
       await sync.open();
       await eventually(() => expect(sync.getState()).toMatchObject({ link: 'online', via: 'lan' }));
       await sync.destroy();

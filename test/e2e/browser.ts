@@ -13,7 +13,15 @@ import { REPO_ROOT, startKiosk, type KioskProcess } from '../kiosk-process';
 
 /** Debian's Chromium (`scripts/ensure-chromium.mjs`, npm test's pretest, installs it); KIOSK_CHROMIUM overrides the path. */
 export const CHROMIUM = process.env.KIOSK_CHROMIUM || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 export const CHROMIUM_MISSING = `Debian's Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium). The browser tests CANNOT run without it — this is a failure, not a skip.`;
 
@@ -36,7 +44,11 @@ export function ensureClientBuilt(): void {
   const index = path.join(REPO_ROOT, 'client', 'dist', 'index.html');
   const sources = Math.max(newestMtime(path.join(REPO_ROOT, 'client', 'src')), statSync(path.join(REPO_ROOT, 'client', 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error(`client build failed:\n${result.stdout}\n${result.stderr}`);
 }
 

@@ -6,7 +6,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { amountOf, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, syncStatus, startBrowserSystem, type BrowserSystem } from './browser';
+import {
+  amountOf,
+  CHROMIUM,
+  CHROMIUM_MISSING,
+  CONTEXT_OPTIONS,
+  expectEveryControlNamed,
+  pair,
+  SCREENSHOTS,
+  signIn,
+  syncStatus,
+  startBrowserSystem,
+  type BrowserSystem,
+} from './browser';
 
 describe('browser: back-office', () => {
   test('chromium is installed', () => {
@@ -53,7 +65,10 @@ describe('browser: back-office', () => {
     await payment.getByRole('radio', { name: 'Card' }).click();
     await payment.getByRole('button', { name: 'Add Card payment' }).click();
     await payment.getByRole('button', { name: 'Complete order' }).click();
-    await pos.getByRole('article', { name: 'Receipt' }).getByLabel(/^Order #\d+$/).waitFor({ timeout: 10_000 });
+    await pos
+      .getByRole('article', { name: 'Receipt' })
+      .getByLabel(/^Order #\d+$/)
+      .waitFor({ timeout: 10_000 });
     await pos.getByRole('button', { name: 'New order' }).click();
     await expect.poll(() => ordersFigure.textContent(), { timeout: 15_000 }).toBe('1');
     expect(amountOf(await office.getByLabel('Total sales', { exact: true }).textContent())).toBe(charged);
@@ -79,7 +94,9 @@ describe('browser: back-office', () => {
     await nav.getByRole('link', { name: 'Menu' }).click();
     await office.getByLabel('Price of Kentang Goreng').fill('21500');
     await office.getByRole('button', { name: 'Save price of Kentang Goreng' }).click();
-    await expect.poll(async () => amountOf(await menu.getByRole('button', { name: 'Add Kentang Goreng', exact: true }).textContent()), { timeout: 10_000 }).toBe(21_500);
+    await expect
+      .poll(async () => amountOf(await menu.getByRole('button', { name: 'Add Kentang Goreng', exact: true }).textContent()), { timeout: 10_000 })
+      .toBe(21_500);
     await office.getByLabel('Roti Bakar available').uncheck();
     await expect.poll(() => menu.getByRole('button', { name: 'Roti Bakar — Sold out' }).isDisabled(), { timeout: 10_000 }).toBe(true);
     // A bad price is refused with the field named, and nothing is written.
@@ -119,7 +136,10 @@ describe('browser: back-office', () => {
     await office.getByLabel('Counted cash').fill('99000');
     await office.getByRole('button', { name: /^Close \d{4}-\d{2}-\d{2}$/ }).click();
     await office.getByRole('button', { name: /^Confirm: close/ }).click();
-    await office.getByRole('note').filter({ hasText: /is closed/ }).waitFor();
+    await office
+      .getByRole('note')
+      .filter({ hasText: /is closed/ })
+      .waitFor();
     const zReports = office.getByRole('table', { name: 'Z reports' });
     await zReports.waitFor();
     expect(await zReports.textContent()).toMatch(/-Rp\s?1\.000|−Rp\s?1\.000|Rp\s?-1\.000/);

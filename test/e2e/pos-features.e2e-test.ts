@@ -9,7 +9,19 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { amountOf, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, startBrowserSystem, ticketLabels, type BrowserSystem } from './browser';
+import {
+  amountOf,
+  CHROMIUM,
+  CHROMIUM_MISSING,
+  CONTEXT_OPTIONS,
+  expectEveryControlNamed,
+  pair,
+  SCREENSHOTS,
+  signIn,
+  startBrowserSystem,
+  ticketLabels,
+  type BrowserSystem,
+} from './browser';
 
 describe('browser: POS and kitchen features', () => {
   test('chromium is installed', () => {
@@ -26,7 +38,11 @@ describe('browser: POS and kitchen features', () => {
 
   test('a cashier takes a split bill with modifiers, promotions and an approved discount; the kitchen bumps and recalls; a manager voids and refunds', async () => {
     const { browser } = system;
-    const [terminalContext, kitchenContext, barContext] = await Promise.all([browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS)]);
+    const [terminalContext, kitchenContext, barContext] = await Promise.all([
+      browser.newContext(CONTEXT_OPTIONS),
+      browser.newContext(CONTEXT_OPTIONS),
+      browser.newContext(CONTEXT_OPTIONS),
+    ]);
     const [pos, kitchen, bar] = await Promise.all([
       pair(terminalContext, system, 'terminal', 'Counter'),
       pair(kitchenContext, system, 'kitchen', 'Pass'),
@@ -50,7 +66,10 @@ describe('browser: POS and kitchen features', () => {
     // 86'd: shown, not orderable.
     expect(await menu.getByRole('button', { name: 'Matcha Latte — Sold out' }).isDisabled()).toBe(true);
     await pos.getByRole('searchbox', { name: 'Search menu' }).fill('nasi');
-    expect(await menu.getByRole('button', { name: /^Add / }).allTextContents()).toEqual([expect.stringContaining('Nasi Goreng Spesial'), expect.stringContaining('Nasi Uduk')]);
+    expect(await menu.getByRole('button', { name: /^Add / }).allTextContents()).toEqual([
+      expect.stringContaining('Nasi Goreng Spesial'),
+      expect.stringContaining('Nasi Uduk'),
+    ]);
     await pos.getByRole('searchbox', { name: 'Search menu' }).fill('');
 
     // Modifier dialog: required groups block the button; deltas shown and added.
@@ -157,9 +176,15 @@ describe('browser: POS and kitchen features', () => {
     // Bumping its only bar line finishes the bar's part; recall brings it back; bump the ticket.
     await barTicket.getByRole('button', { name: 'Bump Es Kopi Susu' }).click();
     await expect.poll(() => ticketLabels(bar)).toHaveLength(0);
-    await bar.getByRole('region', { name: 'Recently bumped' }).getByRole('button', { name: /^Recall order/ }).click();
+    await bar
+      .getByRole('region', { name: 'Recently bumped' })
+      .getByRole('button', { name: /^Recall order/ })
+      .click();
     await expect.poll(() => ticketLabels(bar)).toHaveLength(1);
-    await bar.getByRole('region', { name: 'Tickets' }).getByRole('button', { name: /^Bump order/ }).click();
+    await bar
+      .getByRole('region', { name: 'Tickets' })
+      .getByRole('button', { name: /^Bump order/ })
+      .click();
     await expect.poll(() => ticketLabels(bar)).toHaveLength(0);
 
     // The pass bumps the first order (food only): the ready board shows its number as ready.

@@ -10,7 +10,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { businessDayOf, type OutletSettings } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import { amountOf, api, CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, pair, SCREENSHOTS, signIn, startBrowserSystem, syncStatus, ticketLabels, type BrowserSystem } from './browser';
+import {
+  amountOf,
+  api,
+  CHROMIUM,
+  CHROMIUM_MISSING,
+  CONTEXT_OPTIONS,
+  pair,
+  SCREENSHOTS,
+  signIn,
+  startBrowserSystem,
+  syncStatus,
+  ticketLabels,
+  type BrowserSystem,
+} from './browser';
 
 const ORDERS_PER_TERMINAL = 5;
 
@@ -72,7 +85,11 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
 
   test('two offline terminals take 5 orders each; back online, the kitchen gets all 10 numbered 1..10 within 5 s; the report counts them; a bump reaches the terminal', async () => {
     const { kiosk, browser, ownerToken } = system;
-    const [t1Context, t2Context, kitchenContext] = await Promise.all([browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS), browser.newContext(CONTEXT_OPTIONS)]);
+    const [t1Context, t2Context, kitchenContext] = await Promise.all([
+      browser.newContext(CONTEXT_OPTIONS),
+      browser.newContext(CONTEXT_OPTIONS),
+      browser.newContext(CONTEXT_OPTIONS),
+    ]);
     const [t1, t2, kitchen] = await Promise.all([
       pair(t1Context, system, 'terminal', 'Front counter'),
       pair(t2Context, system, 'terminal', 'Terrace'),
@@ -103,7 +120,9 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     await Promise.all([t1.reload(), t2.reload()]);
     for (const page of [t1, t2]) {
       await page.getByRole('tab', { name: /Today’s orders/ }).click();
-      await expect.poll(() => page.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem').count(), { timeout: 20_000 }).toBe(ORDERS_PER_TERMINAL);
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem').count(), { timeout: 20_000 })
+        .toBe(ORDERS_PER_TERMINAL);
       expect(await page.getByRole('region', { name: 'Today’s orders' }).getByText('Not yet sent').count()).toBe(ORDERS_PER_TERMINAL);
     }
     await kitchen.screenshot({ path: path.join(SCREENSHOTS, 'kitchen-while-terminals-offline.png') });
@@ -129,7 +148,9 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
 
     // The terminals now see every order of the day (theirs and the other's) stored ("sent").
     for (const page of [t1, t2]) {
-      await expect.poll(() => page.getByRole('region', { name: 'Today’s orders' }).getByText('Sent', { exact: true }).count(), { timeout: 10_000 }).toBe(2 * ORDERS_PER_TERMINAL);
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Today’s orders' }).getByText('Sent', { exact: true }).count(), { timeout: 10_000 })
+        .toBe(2 * ORDERS_PER_TERMINAL);
       await expect.poll(() => syncStatus(page).getAttribute('data-pending'), { timeout: 10_000 }).toBe('0');
     }
     await t1.screenshot({ path: path.join(SCREENSHOTS, 'pos-orders.png') });
@@ -139,7 +160,12 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     const { settings } = await api<{ settings: OutletSettings }>(kiosk, 'GET', '/api/outlets/main/catalog', ownerToken);
     const day = businessDayOf(Date.now(), settings);
     await eventually(async () => {
-      const report = await api<{ rows: Array<{ orders: number; total: number }> }>(kiosk, 'GET', `/api/outlets/main/reports/summary?from=${day}&to=${day}`, ownerToken);
+      const report = await api<{ rows: Array<{ orders: number; total: number }> }>(
+        kiosk,
+        'GET',
+        `/api/outlets/main/reports/summary?from=${day}&to=${day}`,
+        ownerToken,
+      );
       expect(report.rows[0]).toMatchObject({ orders: 10, total: expectedTotal });
     });
 
@@ -148,7 +174,13 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     const firstLabel = (await firstTicket.getAttribute('aria-label')) ?? '';
     const ref = /· (\S+)$/.exec(firstLabel)?.[1] ?? '';
     await firstTicket.getByRole('button', { name: /^Bump order/ }).click();
-    const owner = (await t1.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem', { name: new RegExp(`${ref}$`) }).count()) > 0 ? t1 : t2;
+    const owner =
+      (await t1
+        .getByRole('region', { name: 'Today’s orders' })
+        .getByRole('listitem', { name: new RegExp(`${ref}$`) })
+        .count()) > 0
+        ? t1
+        : t2;
     const row = owner.getByRole('region', { name: 'Today’s orders' }).getByRole('listitem', { name: new RegExp(`${ref}$`) });
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 5_000 }).toMatch(/Ready/);
     expect(await ticketLabels(kitchen)).toHaveLength(9);

@@ -30,7 +30,10 @@ const server = await startSyncServer({
   flushDelayMs: env.KIOSK_TEST_FLUSH_DELAY_MS ? Number(env.KIOSK_TEST_FLUSH_DELAY_MS) : undefined,
   unloadAfterMs: env.KIOSK_TEST_UNLOAD_AFTER_MS ? Number(env.KIOSK_TEST_UNLOAD_AFTER_MS) : undefined,
   ackIntervalMs: env.KIOSK_TEST_ACK_INTERVAL_MS ? Number(env.KIOSK_TEST_ACK_INTERVAL_MS) : undefined,
-  upstream: env.KIOSK_TEST_UPSTREAM_URL && env.KIOSK_TEST_UPSTREAM_TOKEN ? { url: env.KIOSK_TEST_UPSTREAM_URL, token: env.KIOSK_TEST_UPSTREAM_TOKEN, backoff: { baseMs: 50, maxMs: 500 } } : undefined,
+  upstream:
+    env.KIOSK_TEST_UPSTREAM_URL && env.KIOSK_TEST_UPSTREAM_TOKEN
+      ? { url: env.KIOSK_TEST_UPSTREAM_URL, token: env.KIOSK_TEST_UPSTREAM_TOKEN, backoff: { baseMs: 50, maxMs: 500 } }
+      : undefined,
   log: (m) => process.stderr.write(`relay-process: ${m}\n`),
 });
 const projector = env.KIOSK_TEST_PROJECTOR === '1' ? await startProjector({ store }) : undefined;

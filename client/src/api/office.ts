@@ -34,7 +34,11 @@ async function readError(response: Response): Promise<ApiError> {
 }
 
 export async function signIn(email: string, password: string): Promise<OfficeSession> {
-  const response = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password } satisfies LoginBody) });
+  const response = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password } satisfies LoginBody),
+  });
   if (!response.ok) throw await readError(response);
   const body = (await response.json()) as SignInResponse;
   return { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user, outlet: body.outlet, outlets: body.outlets };
@@ -72,7 +76,11 @@ export class OfficeApi {
   }
 
   private async refresh(): Promise<boolean> {
-    const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: this.session.refreshToken, outlet: this.session.outlet } satisfies RefreshBody) });
+    const response = await fetch('/api/auth/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken: this.session.refreshToken, outlet: this.session.outlet } satisfies RefreshBody),
+    });
     if (!response.ok) return false;
     const body = (await response.json()) as SignInResponse;
     this.session = { ...this.session, accessToken: body.accessToken, refreshToken: body.refreshToken, outlets: body.outlets };

@@ -13,6 +13,7 @@ export async function pairDevice(input: { serverUrl: string } & Required<PairBod
     body: JSON.stringify(body),
   });
   const answer = (await response.json().catch(() => ({}))) as Partial<PairResponse> & { error?: Partial<ErrorBody['error']> };
-  if (!response.ok || !answer.token) throw new ApiError(response.status, answer.error?.code ?? 'http_error', answer.error?.message ?? `HTTP ${response.status}`, answer.error?.field);
+  if (!response.ok || !answer.token)
+    throw new ApiError(response.status, answer.error?.code ?? 'http_error', answer.error?.message ?? `HTTP ${response.status}`, answer.error?.field);
   return answer as PairResponse;
 }

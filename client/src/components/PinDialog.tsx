@@ -8,7 +8,19 @@ import { useT } from '../i18n';
 import { findStaffByPin } from '../orders/staff-pin';
 import { Dialog } from './Dialog';
 
-export function PinDialog({ title, staff, requireManager, onClose, onApproved }: { title: string; staff: StaffMember[]; requireManager?: boolean; onClose: () => void; onApproved: (member: StaffMember) => void }) {
+export function PinDialog({
+  title,
+  staff,
+  requireManager,
+  onClose,
+  onApproved,
+}: {
+  title: string;
+  staff: StaffMember[];
+  requireManager?: boolean;
+  onClose: () => void;
+  onApproved: (member: StaffMember) => void;
+}) {
   const t = useT();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -24,7 +36,15 @@ export function PinDialog({ title, staff, requireManager, onClose, onApproved }:
       <form onSubmit={submit} className="space-y-3">
         <label className="block">
           <span className="block text-sm font-medium">{requireManager ? t('managerPin') : t('pin')}</span>
-          <input autoFocus type="password" inputMode="numeric" autoComplete="off" className="mt-1 w-full rounded border border-slate-300 px-3 py-2 text-2xl tracking-widest" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))} />
+          <input
+            autoFocus
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            className="mt-1 w-full rounded border border-slate-300 px-3 py-2 text-2xl tracking-widest"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))}
+          />
         </label>
         {error && (
           <p role="alert" className="text-rose-700">

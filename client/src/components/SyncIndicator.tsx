@@ -14,13 +14,27 @@ export function SyncIndicator() {
   const pending = outlet.pending + day.pending;
   const link = day.link === 'refused' || outlet.link === 'refused' ? 'refused' : day.link;
   const via = day.via ?? outlet.via;
-  const lastAll = [outlet.lastAllStoredAt, day.lastAllStoredAt].every((v) => v !== null) ? Math.min(outlet.lastAllStoredAt!, day.lastAllStoredAt!) : (day.lastAllStoredAt ?? outlet.lastAllStoredAt);
+  const lastAll = [outlet.lastAllStoredAt, day.lastAllStoredAt].every((v) => v !== null)
+    ? Math.min(outlet.lastAllStoredAt!, day.lastAllStoredAt!)
+    : (day.lastAllStoredAt ?? outlet.lastAllStoredAt);
   // A refusal is shown by its reason token, translated; the raw code and text stay in the tooltip for support.
   const refusal = day.link === 'refused' ? day : outlet;
   const linkText =
-    link === 'online' ? (via === 'lan' ? t('onlineLan') : via === 'cloud' ? t('onlineCloud') : t('online')) : link === 'connecting' ? t('connecting') : link === 'refused' ? t('refused', { reason: t(refusalMessageKey(refusal.refusalReason)) }) : t('offline');
+    link === 'online'
+      ? via === 'lan'
+        ? t('onlineLan')
+        : via === 'cloud'
+          ? t('onlineCloud')
+          : t('online')
+      : link === 'connecting'
+        ? t('connecting')
+        : link === 'refused'
+          ? t('refused', { reason: t(refusalMessageKey(refusal.refusalReason)) })
+          : t('offline');
   const dot = link === 'online' ? 'bg-emerald-500' : link === 'connecting' ? 'bg-amber-400' : 'bg-rose-500';
-  const time = lastAll ? new Date(lastAll).toLocaleTimeString(language === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : null;
+  const time = lastAll
+    ? new Date(lastAll).toLocaleTimeString(language === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    : null;
   return (
     <div role="status" aria-label={t('syncStatus')} aria-live="polite" className="flex items-center gap-2 text-sm" data-link={link} data-pending={pending}>
       <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />

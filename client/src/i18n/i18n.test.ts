@@ -26,7 +26,10 @@ describe('i18n', () => {
     expect(Object.keys(REFUSAL_MESSAGE).sort()).toEqual([...REFUSAL_REASONS].sort());
     for (const reason of REFUSAL_REASONS) {
       const key = REFUSAL_MESSAGE[reason];
-      for (const [language, messages] of [['en', en], ['id', id]] as const) {
+      for (const [language, messages] of [
+        ['en', en],
+        ['id', id],
+      ] as const) {
         expect(messages[key], `${language} ${key}`).toBeTruthy();
         expect(messages[key], `${language} ${key}`).not.toContain(reason);
         expect(messages[key], `${language} ${key}`).not.toMatch(/\d{4}/);

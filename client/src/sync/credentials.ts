@@ -26,7 +26,8 @@ export function loadCredentials(storage: Pick<Storage, 'getItem'> = localStorage
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<DeviceCredentials>;
-    if (typeof value.token !== 'string' || typeof value.serverUrl !== 'string' || typeof value.tenant !== 'string' || typeof value.outlet !== 'string') return null;
+    if (typeof value.token !== 'string' || typeof value.serverUrl !== 'string' || typeof value.tenant !== 'string' || typeof value.outlet !== 'string')
+      return null;
     return { stations: [], code: 'A', name: '', deviceId: '', kind: 'terminal', ...value } as DeviceCredentials;
   } catch {
     return null;

@@ -117,7 +117,8 @@ export class DocSync {
       }
     });
     provider.on('connection-close', (event) => {
-      if (event && closeAction(event.code) !== 'retry') this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim(), refusalReason: parseCloseReason(event.reason) });
+      if (event && closeAction(event.code) !== 'retry')
+        this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim(), refusalReason: parseCloseReason(event.reason) });
     });
     this.provider = provider;
     if (typeof window !== 'undefined') {

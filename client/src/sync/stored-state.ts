@@ -63,4 +63,3 @@ export function decodeStateVectorBase64(text: string): StateVector {
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   return Y.decodeStateVector(bytes);
 }
-

@@ -42,14 +42,28 @@ export interface RebuildResult {
 }
 
 /** Tables a rebuild empties (the projection and its bookkeeping; never the log or the documents). */
-export const PROJECTED_TABLES = ['orders', 'order_lines', 'order_line_modifiers', 'payments', 'kitchen_events', 'voids_refunds', 'order_numbers', 'projector_cursor', 'projector_errors'] as const;
+export const PROJECTED_TABLES = [
+  'orders',
+  'order_lines',
+  'order_line_modifiers',
+  'payments',
+  'kitchen_events',
+  'voids_refunds',
+  'order_numbers',
+  'projector_cursor',
+  'projector_errors',
+] as const;
 
 export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const { store } = options;
   const mode = options.mode ?? 'authority';
   const started = Date.now();
   const lease = new Lease({ holder: `rebuild-${randomUUID().slice(0, 8)}`, mode, scopes: [ALL_OUTLETS], ttlMs: 120_000 });
-  const others = await store.db.selectFrom('projector_leases').select(['tenant_id', 'outlet_id', 'holder']).where('expires_at', '>', sql<Date>`now()`).execute();
+  const others = await store.db
+    .selectFrom('projector_leases')
+    .select(['tenant_id', 'outlet_id', 'holder'])
+    .where('expires_at', '>', sql<Date>`now()`)
+    .execute();
   if (others.length > 0 || !(await lease.tryAcquire(store.db))) {
     const who = others.map((o) => `${o.holder} (${o.tenant_id}/${o.outlet_id})`).join(', ');
     throw new Error(`projectors are running${who ? `: ${who}` : ''}; stop them (kiosk project / kiosk start) before \`kiosk rebuild\``);

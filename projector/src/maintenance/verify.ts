@@ -74,11 +74,22 @@ function compareRows(table: string, docName: string, orderId: string, expected: 
       if (IGNORED.has(column)) continue;
       const a = normalise(act[column]);
       if (!same(exp[column], a)) {
-        out.push({ kind: 'column', docName, orderId, table, key, column, expected: exp[column], actual: a, message: `${table} ${key}.${column}: expected ${JSON.stringify(exp[column])}, found ${JSON.stringify(a)}` });
+        out.push({
+          kind: 'column',
+          docName,
+          orderId,
+          table,
+          key,
+          column,
+          expected: exp[column],
+          actual: a,
+          message: `${table} ${key}.${column}: expected ${JSON.stringify(exp[column])}, found ${JSON.stringify(a)}`,
+        });
       }
     }
   }
-  for (const [key] of actualByKey) out.push({ kind: 'extra-row', docName, orderId, table, key, message: `${table} ${key} of order ${orderId} is not in the document` });
+  for (const [key] of actualByKey)
+    out.push({ kind: 'extra-row', docName, orderId, table, key, message: `${table} ${key} of order ${orderId} is not in the document` });
 }
 
 export async function verify(options: VerifyOptions): Promise<Difference[]> {
@@ -86,9 +97,7 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
   const { db } = store;
   const limit = options.limit ?? 10_000;
   const out: Difference[] = [];
-  const docs = options.docNames
-    ? options.docNames
-    : await dayDocNames(store);
+  const docs = options.docNames ? options.docNames : await dayDocNames(store);
   const cache = new DocCache({ store, maxDocs: 50 });
   const outlets = new Map<string, OutletSnapshot>();
 
@@ -113,7 +122,15 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
     const orderRows = (await db.selectFrom('orders').selectAll().where('doc_name', '=', docName).execute()) as unknown as Record<string, unknown>[];
     const expectedIds = new Set(expected.map((e) => e.order.id));
     for (const row of orderRows) {
-      if (!expectedIds.has(String(row.id))) out.push({ kind: 'extra-row', docName, orderId: String(row.id), table: 'orders', key: String(row.id), message: `order ${String(row.id)} has a row but is not in ${docName}` });
+      if (!expectedIds.has(String(row.id)))
+        out.push({
+          kind: 'extra-row',
+          docName,
+          orderId: String(row.id),
+          table: 'orders',
+          key: String(row.id),
+          message: `order ${String(row.id)} has a row but is not in ${docName}`,
+        });
     }
     const rowsById = new Map(orderRows.map((r) => [String(r.id), r]));
     const ids = [...expectedIds];
@@ -149,19 +166,24 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
     // Numbers: 1..N per outlet-day, every order numbered (the authority numbers all of them).
     const numbers = orderRows.map((r) => r.number as number | null);
     const unnumbered = orderRows.filter((r) => r.number === null);
-    for (const r of unnumbered) out.push({ kind: 'unnumbered', docName, orderId: String(r.id), message: `order ${String(r.id)} (${String(r.provisional_ref)}) has no number` });
+    for (const r of unnumbered)
+      out.push({ kind: 'unnumbered', docName, orderId: String(r.id), message: `order ${String(r.id)} (${String(r.provisional_ref)}) has no number` });
     const seen = new Map<number, number>();
     for (const n of numbers) if (n !== null) seen.set(n, (seen.get(n) ?? 0) + 1);
-    for (const [n, count] of seen) if (count > 1) out.push({ kind: 'number-duplicate', docName, message: `number ${n} is used by ${count} orders in ${docName}` });
+    for (const [n, count] of seen)
+      if (count > 1) out.push({ kind: 'number-duplicate', docName, message: `number ${n} is used by ${count} orders in ${docName}` });
     const max = Math.max(0, ...seen.keys());
-    for (let n = 1; n <= max; n++) if (!seen.has(n)) out.push({ kind: 'number-gap', docName, message: `number ${n} is missing in ${docName} (highest is ${max})` });
+    for (let n = 1; n <= max; n++)
+      if (!seen.has(n)) out.push({ kind: 'number-gap', docName, message: `number ${n} is missing in ${docName} (highest is ${max})` });
   }
 
   // Rows whose document is not in the log at all.
   if (!options.docNames && out.length < limit) {
     const known = new Set(docs);
     const rowDocs = await db.selectFrom('orders').select('doc_name').distinct().execute();
-    for (const { doc_name } of rowDocs) if (!known.has(doc_name)) out.push({ kind: 'extra-row', docName: doc_name, table: 'orders', message: `rows exist for ${doc_name}, which has no updates in the log` });
+    for (const { doc_name } of rowDocs)
+      if (!known.has(doc_name))
+        out.push({ kind: 'extra-row', docName: doc_name, table: 'orders', message: `rows exist for ${doc_name}, which has no updates in the log` });
   }
   cache.evictAll();
   return out.slice(0, limit);

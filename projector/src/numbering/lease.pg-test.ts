@@ -38,7 +38,14 @@ describe.each(testDatabaseTargets())('leases on $name', (target) => {
 
   test('all or nothing over several scopes; others see the outlets held', async () => {
     const a = new Lease({ holder: 'a', mode: 'authority', scopes: [{ tenant: 'demo', outlet: 'one' }] });
-    const b = new Lease({ holder: 'b', mode: 'mirror', scopes: [{ tenant: 'demo', outlet: 'two' }, { tenant: 'demo', outlet: 'one' }] });
+    const b = new Lease({
+      holder: 'b',
+      mode: 'mirror',
+      scopes: [
+        { tenant: 'demo', outlet: 'two' },
+        { tenant: 'demo', outlet: 'one' },
+      ],
+    });
     expect(await a.tryAcquire(store.db)).toBe(true);
     expect(await b.tryAcquire(store.db)).toBe(false);
     const rows = await store.db.selectFrom('projector_leases').select(['outlet_id', 'holder']).execute();

@@ -89,7 +89,12 @@ export class Lease {
 
   private async releaseIn(db: Db): Promise<void> {
     for (const scope of this.scopes) {
-      await db.deleteFrom('projector_leases').where('tenant_id', '=', scope.tenant).where('outlet_id', '=', scope.outlet).where('holder', '=', this.holder).execute();
+      await db
+        .deleteFrom('projector_leases')
+        .where('tenant_id', '=', scope.tenant)
+        .where('outlet_id', '=', scope.outlet)
+        .where('holder', '=', this.holder)
+        .execute();
     }
   }
 }

@@ -133,7 +133,14 @@ export class BatchProjector {
       const errors: ErrorRow[] = cache.badUpdates.splice(0).map((b) => {
         const entry = cache.peek(b.docName);
         const [tenant, outlet] = b.docName.split('/');
-        return { tenant_id: entry?.tenant ?? tenant, outlet_id: entry?.outlet ?? outlet, doc_name: b.docName, update_id: b.updateId, order_id: null, error: b.error };
+        return {
+          tenant_id: entry?.tenant ?? tenant,
+          outlet_id: entry?.outlet ?? outlet,
+          doc_name: b.docName,
+          update_id: b.updateId,
+          order_id: null,
+          error: b.error,
+        };
       });
       const work: WorkItem[] = [];
       for (const entry of cache.loaded()) {
@@ -174,7 +181,14 @@ export class BatchProjector {
             // written does not stop the others. Its document is reloaded after this batch.
             failedDocs.add(order.order.doc_name);
             this.quarantined.add(`${order.order.doc_name}/${order.order.id}`);
-            errors.push({ tenant_id: order.order.tenant_id, outlet_id: order.order.outlet_id, doc_name: order.order.doc_name, update_id: null, order_id: order.order.id, error: `order cannot be written: ${describe(error)}` });
+            errors.push({
+              tenant_id: order.order.tenant_id,
+              outlet_id: order.order.outlet_id,
+              doc_name: order.order.doc_name,
+              update_id: null,
+              order_id: order.order.id,
+              error: `order cannot be written: ${describe(error)}`,
+            });
           }
         }
         cache.evict(failedDocs);
@@ -231,7 +245,14 @@ export class BatchProjector {
         if (skipped) errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: skipped });
         out.push(projectOrder(record, meta, outlet));
       } catch (error) {
-        errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: `order cannot be read: ${describe(error)}` });
+        errors.push({
+          tenant_id: entry.tenant,
+          outlet_id: entry.outlet,
+          doc_name: entry.name,
+          update_id: null,
+          order_id: id,
+          error: `order cannot be read: ${describe(error)}`,
+        });
       }
     }
     return out;

@@ -113,7 +113,17 @@ export class DocCache {
     if (key.day === null) {
       entry = { kind: 'outlet', name: key.docName, tenant: key.tenant, outlet: key.outlet, doc, snapshot: null, uptoId, lastUsed: this.now() };
     } else {
-      const day: CachedDay = { kind: 'day', name: key.docName, tenant: key.tenant, outlet: key.outlet, day: key.day, doc, changed: new Set(), uptoId, lastUsed: this.now() };
+      const day: CachedDay = {
+        kind: 'day',
+        name: key.docName,
+        tenant: key.tenant,
+        outlet: key.outlet,
+        day: key.day,
+        doc,
+        changed: new Set(),
+        uptoId,
+        lastUsed: this.now(),
+      };
       const orders = doc.getMap(DAY.orders);
       if (whole || options.markAll || options.projectedUpTo === undefined) for (const id of orders.keys()) day.changed.add(id);
       orders.observeDeep((events, transaction) => {
@@ -180,9 +190,7 @@ export class DocCache {
    */
   evictIdle(): string[] {
     const now = this.now();
-    const candidates = [...this.docs.values()]
-      .filter((d) => d.kind === 'outlet' || d.changed.size === 0)
-      .sort((a, b) => a.lastUsed - b.lastUsed);
+    const candidates = [...this.docs.values()].filter((d) => d.kind === 'outlet' || d.changed.size === 0).sort((a, b) => a.lastUsed - b.lastUsed);
     const evicted: string[] = [];
     let excess = this.docs.size - this.maxDocs;
     for (const d of candidates) {
@@ -202,7 +210,10 @@ export class DocCache {
    * does not apply is remembered in `badUpdates` and skipped (a bad snapshot is dropped and the
    * rows are read from the start: log rows are never deleted, so the document is still whole).
    */
-  private async load(docName: string, projectedUpTo: number): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean }> {
+  private async load(
+    docName: string,
+    projectedUpTo: number,
+  ): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean }> {
     const loaded = await readDocument(this.options.store, docName, {
       applyUpTo: projectedUpTo,
       onBadRow: (bad) =>

@@ -4,7 +4,19 @@
  * exactly as the POS does. Every order (submission + payment) becomes one update-log row.
  */
 import * as Y from 'yjs';
-import { addPayment, DAY, businessDayOf, dayDocName, outletDocName, putDevice, readOrder, readOutlet, submitOrder, type OutletSnapshot, type SubmitOrderInput } from '@kiosk/shared';
+import {
+  addPayment,
+  DAY,
+  businessDayOf,
+  dayDocName,
+  outletDocName,
+  putDevice,
+  readOrder,
+  readOutlet,
+  submitOrder,
+  type OutletSnapshot,
+  type SubmitOrderInput,
+} from '@kiosk/shared';
 import { seedDemoOutlet } from '@kiosk/shared/demo';
 import { seededRandom } from '@kiosk/shared/testing';
 import type { NewUpdate } from '@kiosk/store';
@@ -73,7 +85,9 @@ export class Workload {
     this.deviceIds = Array.from({ length: terminals }, (_, i) => `T${i + 1}`);
     this.counter = options.firstOrder ?? 0;
     if (!options.outletState) {
-      this.deviceIds.forEach((id, i) => putDevice(this.outletDoc, { id, name: `Terminal ${i + 1}`, kind: 'terminal', code: String.fromCharCode(65 + i), stations: [] }));
+      this.deviceIds.forEach((id, i) =>
+        putDevice(this.outletDoc, { id, name: `Terminal ${i + 1}`, kind: 'terminal', code: String.fromCharCode(65 + i), stations: [] }),
+      );
     }
     this.terminalDays = this.deviceIds.map(() => new Map());
     this.rotateEvery = options.rotateEvery ?? Infinity;
@@ -154,7 +168,14 @@ export class Workload {
     } finally {
       doc.off('update', collect);
     }
-    return { docName: dayDocName(this.tenant, this.outlet, day), update: Y.mergeUpdates(parts), deviceId: this.deviceIds[terminal], origin: 'test', orderId, day };
+    return {
+      docName: dayDocName(this.tenant, this.outlet, day),
+      update: Y.mergeUpdates(parts),
+      deviceId: this.deviceIds[terminal],
+      origin: 'test',
+      orderId,
+      day,
+    };
   }
 
   /** Names of the day documents written so far. */

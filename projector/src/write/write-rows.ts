@@ -71,18 +71,84 @@ export interface BatchResult {
 }
 
 const ORDER_COLUMNS = [
-  'tenant_id', 'id', 'outlet_id', 'business_day', 'doc_name', 'number', 'provisional_ref', 'device_id', 'staff_id', 'type', 'table', 'note',
-  'status', 'kitchen_status', 'currency', 'subtotal', 'discount', 'service_charge', 'tax', 'rounding', 'total', 'voided_amount', 'net_total',
-  'paid', 'refunded', 'balance_due', 'change', 'line_count', 'item_count', 'created_at', 'updated_at', 'flags', 'flagged',
+  'tenant_id',
+  'id',
+  'outlet_id',
+  'business_day',
+  'doc_name',
+  'number',
+  'provisional_ref',
+  'device_id',
+  'staff_id',
+  'type',
+  'table',
+  'note',
+  'status',
+  'kitchen_status',
+  'currency',
+  'subtotal',
+  'discount',
+  'service_charge',
+  'tax',
+  'rounding',
+  'total',
+  'voided_amount',
+  'net_total',
+  'paid',
+  'refunded',
+  'balance_due',
+  'change',
+  'line_count',
+  'item_count',
+  'created_at',
+  'updated_at',
+  'flags',
+  'flagged',
 ] as const satisfies readonly (keyof OrderRow)[];
 const ORDER_UPDATE = ORDER_COLUMNS.filter((c) => c !== 'tenant_id' && c !== 'id' && c !== 'number');
 
 const CHILD_COLUMNS: Record<(typeof CHILD_TABLES)[number]['table'], readonly string[]> = {
-  order_lines: ['tenant_id', 'order_id', 'line_id', 'outlet_id', 'business_day', 'position', 'item_id', 'name', 'category_id', 'station', 'qty', 'voided_qty', 'unit_price', 'modifiers_total', 'gross', 'discount', 'net', 'status', 'note'],
+  order_lines: [
+    'tenant_id',
+    'order_id',
+    'line_id',
+    'outlet_id',
+    'business_day',
+    'position',
+    'item_id',
+    'name',
+    'category_id',
+    'station',
+    'qty',
+    'voided_qty',
+    'unit_price',
+    'modifiers_total',
+    'gross',
+    'discount',
+    'net',
+    'status',
+    'note',
+  ],
   order_line_modifiers: ['tenant_id', 'order_id', 'line_id', 'position', 'outlet_id', 'business_day', 'group_id', 'option_id', 'name', 'price_delta'],
   payments: ['tenant_id', 'order_id', 'id', 'outlet_id', 'business_day', 'method', 'amount', 'tendered', 'reference', 'device_id', 'staff_id', 'at'],
   kitchen_events: ['tenant_id', 'order_id', 'id', 'outlet_id', 'business_day', 'kind', 'station', 'status', 'line_id', 'device_id', 'staff_id', 'at'],
-  voids_refunds: ['tenant_id', 'order_id', 'id', 'outlet_id', 'business_day', 'kind', 'line_id', 'qty', 'amount', 'method', 'reason', 'approved_by', 'device_id', 'staff_id', 'at'],
+  voids_refunds: [
+    'tenant_id',
+    'order_id',
+    'id',
+    'outlet_id',
+    'business_day',
+    'kind',
+    'line_id',
+    'qty',
+    'amount',
+    'method',
+    'reason',
+    'approved_by',
+    'device_id',
+    'staff_id',
+    'at',
+  ],
 };
 const CHILD_KEYS: Record<(typeof CHILD_TABLES)[number]['table'], readonly string[]> = {
   order_lines: ['tenant_id', 'order_id', 'line_id'],
@@ -113,7 +179,11 @@ const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
  */
 function insertAll(prepared: PreparedBatch, numbersJson: string, excluded: string[]) {
   const orderSelect = ORDER_COLUMNS.map((c) => (c === 'number' ? 'coalesce(n.number, r.number)' : `r.${ident(c)}`)).join(', ');
-  const updates = [...ORDER_UPDATE.map((c) => `${ident(c)} = excluded.${ident(c)}`), 'number = coalesce(excluded.number, orders.number)', 'projected_at = now()'].join(', ');
+  const updates = [
+    ...ORDER_UPDATE.map((c) => `${ident(c)} = excluded.${ident(c)}`),
+    'number = coalesce(excluded.number, orders.number)',
+    'projected_at = now()',
+  ].join(', ');
   const parts = [
     sql`o as (insert into orders (${sql.raw(ORDER_COLUMNS.map(ident).join(', '))})
       select ${sql.raw(orderSelect)} from json_populate_recordset(null::orders, ${prepared.json.orders}::json) r
@@ -185,7 +255,9 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
       const ids = jsonTextArray(list.map((o) => o.order.id));
       // Separate from the inserts: one statement cannot delete and re-insert the same key.
       await sql`with ${sql.join(
-        CHILD_TABLES.map(({ table }, i) => sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(table)} where tenant_id = ${tenant} and order_id in ${ids} returning 1)`),
+        CHILD_TABLES.map(
+          ({ table }, i) => sql`${sql.raw(`d${i}`)} as (delete from ${sql.table(table)} where tenant_id = ${tenant} and order_id in ${ids} returning 1)`,
+        ),
       )} select 1`.execute(trx);
     }
 

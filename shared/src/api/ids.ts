@@ -5,4 +5,8 @@
  */
 import { z } from 'zod';
 
-export const entryId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
+export const entryId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');

@@ -155,9 +155,46 @@ export interface OrderDetail extends OrderListEntry {
   rounding: number;
   voidedAmount: number;
   note: string | null;
-  lines: Array<{ lineId: string; itemId: string; name: string; categoryId: string; station: string; qty: number; voidedQty: number; unitPrice: number; modifiersTotal: number; gross: number; discount: number; net: number; status: string; note: string | null; modifiers: Array<{ groupId: string; optionId: string; name: string; priceDelta: number }> }>;
-  payments: Array<{ id: string; method: string; amount: number; tendered: number | null; reference: string | null; deviceId: string; staffId: string | null; at: string }>;
-  voidsRefunds: Array<{ id: string; kind: string; lineId: string | null; qty: number | null; amount: number; method: string | null; reason: string; approvedBy: string | null; deviceId: string; staffId: string | null; at: string }>;
+  lines: Array<{
+    lineId: string;
+    itemId: string;
+    name: string;
+    categoryId: string;
+    station: string;
+    qty: number;
+    voidedQty: number;
+    unitPrice: number;
+    modifiersTotal: number;
+    gross: number;
+    discount: number;
+    net: number;
+    status: string;
+    note: string | null;
+    modifiers: Array<{ groupId: string; optionId: string; name: string; priceDelta: number }>;
+  }>;
+  payments: Array<{
+    id: string;
+    method: string;
+    amount: number;
+    tendered: number | null;
+    reference: string | null;
+    deviceId: string;
+    staffId: string | null;
+    at: string;
+  }>;
+  voidsRefunds: Array<{
+    id: string;
+    kind: string;
+    lineId: string | null;
+    qty: number | null;
+    amount: number;
+    method: string | null;
+    reason: string;
+    approvedBy: string | null;
+    deviceId: string;
+    staffId: string | null;
+    at: string;
+  }>;
   kitchen: Array<{ id: string; kind: string; station: string; status: string; lineId: string | null; deviceId: string; at: string }>;
 }
 

@@ -117,7 +117,8 @@ export const putCategory = (doc: Y.Doc, value: Category | z.input<typeof categor
 export const putItem = (doc: Y.Doc, value: Item | z.input<typeof itemSchema>) => put(doc, OUTLET.items, itemSchema, value, 'item');
 export const putModifierGroup = (doc: Y.Doc, value: ModifierGroup | z.input<typeof modifierGroupSchema>) =>
   put(doc, OUTLET.modifierGroups, modifierGroupSchema, value, 'modifierGroup');
-export const putPromotion = (doc: Y.Doc, value: Promotion | z.input<typeof promotionSchema>) => put(doc, OUTLET.promotions, promotionSchema, value, 'promotion');
+export const putPromotion = (doc: Y.Doc, value: Promotion | z.input<typeof promotionSchema>) =>
+  put(doc, OUTLET.promotions, promotionSchema, value, 'promotion');
 export const putDevice = (doc: Y.Doc, value: Device | z.input<typeof deviceSchema>) => put(doc, OUTLET.devices, deviceSchema, value, 'device');
 export const putStaff = (doc: Y.Doc, value: StaffMember | z.input<typeof staffMemberSchema>) => put(doc, OUTLET.staff, staffMemberSchema, value, 'staff');
 

@@ -23,7 +23,8 @@ export function auditOrder(record: OrderRecord, outlet?: OutletSnapshot): string
   if (taxSum !== t.tax) reasons.push(`tax ${t.tax} does not equal the sum of taxes ${taxSum}`);
   const exclusive = t.taxes.filter((x) => !x.inclusive).reduce((s, x) => s + x.amount, 0);
   const expectedTotal = t.subtotal - t.discount + t.serviceCharge + exclusive + t.rounding;
-  if (expectedTotal !== t.total) reasons.push(`total ${t.total} does not add up: ${t.subtotal} − ${t.discount} + ${t.serviceCharge} + ${exclusive} = ${expectedTotal}`);
+  if (expectedTotal !== t.total)
+    reasons.push(`total ${t.total} does not add up: ${t.subtotal} − ${t.discount} + ${t.serviceCharge} + ${exclusive} = ${expectedTotal}`);
   if (outlet) {
     const known = new Set(outlet.items.map((i) => i.id));
     for (const line of header.lines) if (!known.has(line.itemId)) reasons.push(`unknown item ${line.itemId} (${line.name})`);

@@ -30,9 +30,21 @@ const outletUpdate = await (async () => {
 })();
 
 const MENU = [
-  { itemId: 'es-kopi-susu', modifiers: [{ groupId: 'ukuran', optionId: 'large' }, { groupId: 'gula', optionId: 'less' }] },
+  {
+    itemId: 'es-kopi-susu',
+    modifiers: [
+      { groupId: 'ukuran', optionId: 'large' },
+      { groupId: 'gula', optionId: 'less' },
+    ],
+  },
   { itemId: 'kopi-tubruk', modifiers: [{ groupId: 'gula', optionId: 'none' }] },
-  { itemId: 'nasi-goreng', modifiers: [{ groupId: 'pedas', optionId: 'level-3' }, { groupId: 'telur', optionId: 'ceplok' }] },
+  {
+    itemId: 'nasi-goreng',
+    modifiers: [
+      { groupId: 'pedas', optionId: 'level-3' },
+      { groupId: 'telur', optionId: 'ceplok' },
+    ],
+  },
   { itemId: 'pisang-goreng', modifiers: [] },
   { itemId: 'roti-bakar', modifiers: [] },
 ];
@@ -63,7 +75,12 @@ function runSeed(seed: number): void {
         log.push(`${step}: r${r} submit ${id} ${lines.map((l) => `${l.qty}×${l.itemId}`).join(',')}`);
       } else if (roll < 0.35) {
         const amount = 1000 + int(60000);
-        addPayment(replica.doc, pick.header.id, { deviceId: device, method: random() < 0.5 ? 'cash' : 'qris', amount }, { now: clock, id: `pay-${seed}-${step}` });
+        addPayment(
+          replica.doc,
+          pick.header.id,
+          { deviceId: device, method: random() < 0.5 ? 'cash' : 'qris', amount },
+          { now: clock, id: `pay-${seed}-${step}` },
+        );
         log.push(`${step}: r${r} pay ${pick.header.id} ${amount}`);
       } else if (roll < 0.55) {
         const station = pick.header.lines[int(pick.header.lines.length)].station;
@@ -76,7 +93,12 @@ function runSeed(seed: number): void {
         log.push(`${step}: r${r} recall ${pick.header.id} ${station}`);
       } else if (roll < 0.67) {
         const line = pick.header.lines[int(pick.header.lines.length)];
-        voidLine(replica.doc, pick.header.id, { deviceId: device, lineId: line.id, qty: 1, reason: 'fuzz', approvedBy: 'staff-budi' }, { now: clock, id: `void-${seed}-${step}` });
+        voidLine(
+          replica.doc,
+          pick.header.id,
+          { deviceId: device, lineId: line.id, qty: 1, reason: 'fuzz', approvedBy: 'staff-budi' },
+          { now: clock, id: `void-${seed}-${step}` },
+        );
         log.push(`${step}: r${r} void ${pick.header.id} ${line.id}`);
       } else if (roll < 0.72) {
         replica.partitioned = !replica.partitioned;
@@ -124,7 +146,12 @@ describe('two kitchen displays bump and recall concurrently', () => {
     const outlet = new Y.Doc();
     Y.applyUpdate(outlet, outletUpdate);
     const [terminal, kitchenA, kitchenB] = harness.replicas;
-    const { id } = submitOrder(outlet, terminal.doc, { deviceId: 'T1', type: 'dine_in', lines: [{ itemId: 'nasi-goreng', qty: 1, modifiers: [{ groupId: 'pedas', optionId: 'level-1' }] }] }, { now: 1, id: 'o1' });
+    const { id } = submitOrder(
+      outlet,
+      terminal.doc,
+      { deviceId: 'T1', type: 'dine_in', lines: [{ itemId: 'nasi-goreng', qty: 1, modifiers: [{ groupId: 'pedas', optionId: 'level-1' }] }] },
+      { now: 1, id: 'o1' },
+    );
     harness.syncAll();
     // Offline from each other: A bumps to ready, B bumps to preparing, then B recalls.
     setStationStatus(kitchenA.doc, id, { deviceId: 'K1', station: 'kitchen', status: 'ready' }, { now: 10, id: 'a-ready' });

@@ -23,12 +23,22 @@ function append(day: Y.Doc, orderId: string, event: Record<string, unknown>, opt
   return parsed.data;
 }
 
-export function addPayment(day: Y.Doc, orderId: string, p: Actor & { method: PaymentMethod; amount: number; tendered?: number; reference?: string }, opts: EventOptions): OrderEvent {
+export function addPayment(
+  day: Y.Doc,
+  orderId: string,
+  p: Actor & { method: PaymentMethod; amount: number; tendered?: number; reference?: string },
+  opts: EventOptions,
+): OrderEvent {
   return append(day, orderId, { kind: 'payment', ...p }, opts);
 }
 
 /** Bump: moves a station (or one line) forward to `status`; a backwards bump is recorded but has no effect. */
-export function setStationStatus(day: Y.Doc, orderId: string, e: Actor & { station: string; status: KitchenStatus; lineId?: string }, opts: EventOptions): OrderEvent {
+export function setStationStatus(
+  day: Y.Doc,
+  orderId: string,
+  e: Actor & { station: string; status: KitchenStatus; lineId?: string },
+  opts: EventOptions,
+): OrderEvent {
   return append(day, orderId, { kind: 'station', ...e }, opts);
 }
 
@@ -37,7 +47,12 @@ export function recall(day: Y.Doc, orderId: string, e: Actor & { station: string
   return append(day, orderId, { kind: 'recall', status: 'preparing', ...e }, opts);
 }
 
-export function voidLine(day: Y.Doc, orderId: string, e: Actor & { lineId: string; qty?: number; reason: string; approvedBy: string }, opts: EventOptions): OrderEvent {
+export function voidLine(
+  day: Y.Doc,
+  orderId: string,
+  e: Actor & { lineId: string; qty?: number; reason: string; approvedBy: string },
+  opts: EventOptions,
+): OrderEvent {
   if (!e.approvedBy) throw new Error('voidLine: approvedBy (an approving manager id) is required');
   const record = readOrder(day, orderId);
   const line = record?.header.lines.find((l) => l.id === e.lineId);
@@ -45,7 +60,12 @@ export function voidLine(day: Y.Doc, orderId: string, e: Actor & { lineId: strin
   return append(day, orderId, { kind: 'void_line', ...e, qty: e.qty ?? line.qty }, opts);
 }
 
-export function refund(day: Y.Doc, orderId: string, e: Actor & { amount: number; method: PaymentMethod; reason: string; approvedBy: string }, opts: EventOptions): OrderEvent {
+export function refund(
+  day: Y.Doc,
+  orderId: string,
+  e: Actor & { amount: number; method: PaymentMethod; reason: string; approvedBy: string },
+  opts: EventOptions,
+): OrderEvent {
   if (!e.approvedBy) throw new Error('refund: approvedBy (an approving manager id) is required');
   return append(day, orderId, { kind: 'refund', ...e }, opts);
 }

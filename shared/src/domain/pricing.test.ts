@@ -17,7 +17,12 @@ const line = (id: string, itemId: string, categoryId: string, qty: number, unitP
 });
 const pb1: Tax = { id: 'pb1', name: 'PB1', rateBp: 1000, inclusive: false };
 const vat11: Tax = { id: 'vat', name: 'PPN', rateBp: 1100, inclusive: true };
-const idr = (taxes: Tax[], service: PricingSettings['serviceCharge'] = null): PricingSettings => ({ currency: 'IDR', timeZone: 'Asia/Jakarta', taxes, serviceCharge: service });
+const idr = (taxes: Tax[], service: PricingSettings['serviceCharge'] = null): PricingSettings => ({
+  currency: 'IDR',
+  timeZone: 'Asia/Jakarta',
+  taxes,
+  serviceCharge: service,
+});
 const usd = (taxes: Tax[]): PricingSettings => ({ currency: 'USD', timeZone: 'America/New_York', taxes, serviceCharge: null });
 const noon = Date.parse('2026-11-22T05:00:00Z'); // 12:00 Jakarta, a Sunday
 const happyTime = Date.parse('2026-11-22T08:00:00Z'); // 15:00 Jakarta
@@ -101,16 +106,27 @@ describe('price: worked examples', () => {
     expect(price(lines, { promotions: [] }, settings, { now: noon })).toMatchObject(expected);
   });
 
-  const happyHour = promo({ id: 'hh', scope: { kind: 'category', categoryIds: ['kopi'] }, window: { days: [], from: '14:00', to: '16:00' }, benefit: { kind: 'percent', rateBp: 2000 } });
+  const happyHour = promo({
+    id: 'hh',
+    scope: { kind: 'category', categoryIds: ['kopi'] },
+    window: { days: [], from: '14:00', to: '16:00' },
+    benefit: { kind: 'percent', rateBp: 2000 },
+  });
 
   test('happy hour 20% on coffee at 15:00 Jakarta: 50,000 − 10,000 = 40,000; nasi 38,000 untouched → 78,000', () => {
-    const result = price([line('1', 'kopi', 'kopi', 2, 25000), line('2', 'nasi', 'makanan', 1, 38000)], { promotions: [happyHour] }, idr([]), { now: happyTime });
+    const result = price([line('1', 'kopi', 'kopi', 2, 25000), line('2', 'nasi', 'makanan', 1, 38000)], { promotions: [happyHour] }, idr([]), {
+      now: happyTime,
+    });
     expect(result).toMatchObject({ subtotal: 88000, discount: 10000, total: 78000, promotionIds: ['hh'] });
     expect(result.lines.map((l) => l.discount)).toEqual([10000, 0]);
   });
 
   test('happy hour outside its window (12:00) gives nothing: total 50,000', () => {
-    expect(price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [happyHour] }, idr([]), { now: noon })).toMatchObject({ discount: 0, total: 50000, promotionIds: [] });
+    expect(price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [happyHour] }, idr([]), { now: noon })).toMatchObject({
+      discount: 0,
+      total: 50000,
+      promotionIds: [],
+    });
   });
 
   test('buy 2 get 1 on pisang: 3 × 15,000 = 45,000 − 15,000 free = 30,000; 5 units → still 1 free', () => {
@@ -128,16 +144,24 @@ describe('price: worked examples', () => {
 
   test('best single line promotion wins (20% = 10,000 beats 3,000 × 2 = 6,000), promotions do not stack on a line', () => {
     const perUnit = promo({ id: 'unit', scope: { kind: 'item', itemIds: ['kopi'] }, benefit: { kind: 'amount', amount: m(3000) } });
-    expect(price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [happyHour, perUnit] }, idr([]), { now: happyTime })).toMatchObject({ discount: 10000, promotionIds: ['hh'] });
+    expect(price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [happyHour, perUnit] }, idr([]), { now: happyTime })).toMatchObject({
+      discount: 10000,
+      promotionIds: ['hh'],
+    });
   });
 
   test('manual 10% discount after promotions: 88,000 → 8,800 off → 79,200; with PB1 10% → 87,120', () => {
-    const result = price([line('1', 'kopi', 'kopi', 2, 25000), line('2', 'nasi', 'makanan', 1, 38000)], { promotions: [] }, idr([pb1]), { now: noon, manualDiscount: { rateBp: 1000 } });
+    const result = price([line('1', 'kopi', 'kopi', 2, 25000), line('2', 'nasi', 'makanan', 1, 38000)], { promotions: [] }, idr([pb1]), {
+      now: noon,
+      manualDiscount: { rateBp: 1000 },
+    });
     expect(result).toMatchObject({ discount: 8800, tax: 7920, total: 87120 });
   });
 
   test('an inactive promotion never applies', () => {
-    expect(price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [{ ...happyHour, active: false, window: undefined }] }, idr([]), { now: noon }).discount).toBe(0);
+    expect(
+      price([line('1', 'kopi', 'kopi', 2, 25000)], { promotions: [{ ...happyHour, active: false, window: undefined }] }, idr([]), { now: noon }).discount,
+    ).toBe(0);
   });
 
   test('cash change: due 57,750, tendered 100,000 → 42,250; short tender → 0', () => {

@@ -99,14 +99,22 @@ function orderLevelDiscount(promotion: Promotion, base: number, units: number[])
     case 'buy_x_get_y': {
       const sorted = [...units].sort((a, b) => a - b);
       const free = Math.floor(sorted.length / (benefit.buy + benefit.get)) * benefit.get;
-      return Math.min(base, sorted.slice(0, free).reduce((s, p) => s + p, 0));
+      return Math.min(
+        base,
+        sorted.slice(0, free).reduce((s, p) => s + p, 0),
+      );
     }
     default:
       return unreachable(benefit, 'promotion benefit');
   }
 }
 
-export function price(lines: PricedLineInput[], catalog: PriceCatalog, settings: PricingSettings, opts: { now: number; manualDiscount?: ManualDiscount }): PriceResult {
+export function price(
+  lines: PricedLineInput[],
+  catalog: PriceCatalog,
+  settings: PricingSettings,
+  opts: { now: number; manualDiscount?: ManualDiscount },
+): PriceResult {
   const gross = lines.map((line) => line.qty * unitPriceOf(line));
   const subtotal = gross.reduce((a, b) => a + b, 0);
   const promotions = catalog.promotions.filter((p) => promotionApplies(p, opts.now, settings.timeZone));

@@ -11,7 +11,14 @@ import { readOutlet } from '../doc/outlet-doc';
 
 // 2026-11-22 10:00 in Jakarta (UTC+7) — outside happy hour.
 const MORNING = Date.UTC(2026, 10, 22, 3, 0);
-const kopiSusu = { itemId: 'es-kopi-susu', qty: 2, modifiers: [{ groupId: 'ukuran', optionId: 'regular' }, { groupId: 'gula', optionId: 'normal' }] };
+const kopiSusu = {
+  itemId: 'es-kopi-susu',
+  qty: 2,
+  modifiers: [
+    { groupId: 'ukuran', optionId: 'regular' },
+    { groupId: 'gula', optionId: 'normal' },
+  ],
+};
 
 async function demo() {
   const outlet = new Y.Doc();
@@ -22,7 +29,12 @@ async function demo() {
 describe('submitOrder on the demo café', () => {
   test('2 × Es Kopi Susu 25,000 = 50,000 + service 5% 2,500 + PB1 10% of 52,500 = 5,250 → total 57,750', async () => {
     const { outlet, day } = await demo();
-    const { id, provisionalRef } = submitOrder(outlet, day, { deviceId: 'T1', type: 'takeaway', lines: [kopiSusu], payments: [{ method: 'cash', amount: 57750, tendered: 60000 }] }, { now: MORNING });
+    const { id, provisionalRef } = submitOrder(
+      outlet,
+      day,
+      { deviceId: 'T1', type: 'takeaway', lines: [kopiSusu], payments: [{ method: 'cash', amount: 57750, tendered: 60000 }] },
+      { now: MORNING },
+    );
     expect(provisionalRef).toBe('A-001');
     const state = foldOrder(readOrder(day, id)!);
     expect(state.totals).toMatchObject({ subtotal: 50000, discount: 0, serviceCharge: 2500, tax: 5250, total: 57750 });
@@ -32,7 +44,9 @@ describe('submitOrder on the demo café', () => {
 
   test('provisional references count per device per day: A-001, A-002, B-001', async () => {
     const { outlet, day } = await demo();
-    const refs = ['T1', 'T1', 'T2'].map((deviceId, i) => submitOrder(outlet, day, { deviceId, type: 'dine_in', table: '4', lines: [kopiSusu] }, { now: MORNING + i }).provisionalRef);
+    const refs = ['T1', 'T1', 'T2'].map(
+      (deviceId, i) => submitOrder(outlet, day, { deviceId, type: 'dine_in', table: '4', lines: [kopiSusu] }, { now: MORNING + i }).provisionalRef,
+    );
     expect(refs).toEqual(['A-001', 'A-002', 'B-001']);
     expect(readOrders(day)).toHaveLength(3);
   });

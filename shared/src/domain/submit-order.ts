@@ -5,7 +5,15 @@
  */
 import * as Y from 'yjs';
 import type { LineId, OrderId } from '../protocol/ids';
-import { formatZodError, orderHeaderSchema, submitOrderInputSchema, type ModifierGroup, type OrderEvent, type OrderHeader, type SubmitOrderInput } from '../protocol/schemas';
+import {
+  formatZodError,
+  orderHeaderSchema,
+  submitOrderInputSchema,
+  type ModifierGroup,
+  type OrderEvent,
+  type OrderHeader,
+  type SubmitOrderInput,
+} from '../protocol/schemas';
 import { readOutlet, type OutletSnapshot } from '../doc/outlet-doc';
 import { DAY, ORDER } from '../doc/layout';
 import { ordersMap, readOrders } from '../doc/day-doc';
@@ -78,7 +86,13 @@ export function resolveLines(outlet: OutletSnapshot, lines: SubmitOrderInput['li
 
 /** Device code for provisional references: the outlet's device entry, else the id's start. */
 export function deviceCode(outlet: OutletSnapshot, deviceId: string): string {
-  return outlet.devices.find((d) => d.id === deviceId)?.code ?? deviceId.replace(/[^A-Za-z0-9]/g, '').slice(0, 3).toUpperCase();
+  return (
+    outlet.devices.find((d) => d.id === deviceId)?.code ??
+    deviceId
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 3)
+      .toUpperCase()
+  );
 }
 
 /** The device's next per-day sequence: one past the highest it has used in this day document. */

@@ -5,8 +5,7 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export type DocName =
-  | { kind: 'outlet'; tenant: TenantId; outlet: OutletId; name: string }
-  | { kind: 'day'; tenant: TenantId; outlet: OutletId; day: BusinessDay; name: string };
+  { kind: 'outlet'; tenant: TenantId; outlet: OutletId; name: string } | { kind: 'day'; tenant: TenantId; outlet: OutletId; day: BusinessDay; name: string };
 
 export class DocNameError extends Error {
   override name = 'DocNameError';

@@ -7,8 +7,15 @@ import { z } from 'zod';
 import type { BusinessDay, DeviceId, LineId, Minor, OrderId, StaffId } from './ids';
 import { DEVICE_KINDS } from './roles';
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
-export const minor = z.number().int('must be an integer number of minor units').transform((n) => n as Minor);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be letters, digits, _ . : -');
+export const minor = z
+  .number()
+  .int('must be an integer number of minor units')
+  .transform((n) => n as Minor);
 export const nonNegativeMinor = minor.refine((n) => n >= 0, 'must not be negative');
 export const businessDay = z
   .string()
@@ -213,7 +220,14 @@ const eventBase = {
   staffId: id.optional(),
 };
 export const orderEventSchema = z.discriminatedUnion('kind', [
-  z.object({ ...eventBase, kind: z.literal('payment'), method: paymentMethodSchema, amount: nonNegativeMinor, tendered: nonNegativeMinor.optional(), reference: z.string().optional() }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('payment'),
+    method: paymentMethodSchema,
+    amount: nonNegativeMinor,
+    tendered: nonNegativeMinor.optional(),
+    reference: z.string().optional(),
+  }),
   /** Bump: a station (or one line of it) moves to `status`. Ignored if not forward by rank. */
   z.object({ ...eventBase, kind: z.literal('station'), station: id, status: kitchenStatusSchema, lineId: id.optional() }),
   /** Recall: the only event that may move a station back, to `status`. */

@@ -31,7 +31,9 @@ export async function writeBatch(store: KioskDatabase, updates: NewUpdate[], cla
   const claimRows = claims.map((c) => sql`(${c.docName}, ${c.clientId}::bigint, ${parseDocName(c.docName).tenant}, ${c.deviceId})`);
   // `cross join append_lock` makes every insert wait for the lock; `order by ord` assigns ids in
   // queue order. An empty list still needs a syntactically valid (empty) source.
-  const updateSource = rows.length ? sql`(values ${sql.join(rows)})` : sql`(select null::int, null::text, null::text, null::text, null::date, null::bytea, null::text, null::text where false)`;
+  const updateSource = rows.length
+    ? sql`(values ${sql.join(rows)})`
+    : sql`(select null::int, null::text, null::text, null::text, null::date, null::bytea, null::text, null::text where false)`;
   const claimSource = claimRows.length ? sql`(values ${sql.join(claimRows)})` : sql`(select null::text, null::bigint, null::text, null::text where false)`;
   const result = await sql<{ id: string | number }>`
     with append_lock as materialized (select pg_advisory_xact_lock(${APPEND_LOCK_KEY}) as locked),

@@ -83,13 +83,22 @@ describe.each(testDatabaseTargets())('readDocument on $name', (target) => {
     const name = 'load/owners/2026-09-01';
     const doc = new Y.Doc();
     doc.getMap('orders').set('a', 1);
-    const [id] = await writeBatch(store, [{ docName: name, update: Y.encodeStateAsUpdate(doc), deviceId: 'T1', origin: 'test' }], [
-      { docName: name, clientId: 11, deviceId: 'T1' },
-      { docName: name, clientId: 13, deviceId: 'T3' },
-    ]);
+    const [id] = await writeBatch(
+      store,
+      [{ docName: name, update: Y.encodeStateAsUpdate(doc), deviceId: 'T1', origin: 'test' }],
+      [
+        { docName: name, clientId: 11, deviceId: 'T1' },
+        { docName: name, clientId: 13, deviceId: 'T3' },
+      ],
+    );
     expect((await readDocument(store, name, { onBadRow: 'throw' })).owners.size).toBe(0);
     const withOwners = await readDocument(store, name, { onBadRow: 'throw', owners: true });
-    expect([...withOwners.owners]).toEqual(expect.arrayContaining([[11, 'T1'], [13, 'T3']]));
+    expect([...withOwners.owners]).toEqual(
+      expect.arrayContaining([
+        [11, 'T1'],
+        [13, 'T3'],
+      ]),
+    );
     const loaded = await loadDocument(store, name);
     expect(Object.keys(loaded).sort()).toEqual(['doc', 'lastLogId', 'owners', 'rows']);
     expect(loaded).toMatchObject({ lastLogId: id, rows: 1 });

@@ -65,7 +65,9 @@ export async function readDocument(store: KioskDatabase, docName: string, option
     store.db.selectFrom('update_log').select(['id', 'update']).where('doc_name', '=', docName).where('id', '>', after).orderBy('id').execute();
   const snapshot = await store.db.selectFrom('doc_snapshots').select(['snapshot', 'upto_id']).where('doc_name', '=', docName).executeTakeFirst();
   let rows = await readRows(snapshot?.upto_id ?? 0);
-  const claims = options.owners ? await store.db.selectFrom('device_client_ids').select(['client_id', 'device_id']).where('doc_name', '=', docName).execute() : [];
+  const claims = options.owners
+    ? await store.db.selectFrom('device_client_ids').select(['client_id', 'device_id']).where('doc_name', '=', docName).execute()
+    : [];
   const owners = new Map<number, string>();
   for (const c of claims) owners.set(Number(c.client_id), c.device_id);
   const splitAt = (list: LogUpdate[]) => {

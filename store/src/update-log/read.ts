@@ -72,7 +72,9 @@ export async function countLogRows(store: KioskDatabase): Promise<number> {
 
 /** Names of the documents with rows for a business day (day documents), sorted. */
 export async function dayDocNames(store: KioskDatabase): Promise<string[]> {
-  return (await store.db.selectFrom('update_log').select('doc_name').distinct().where('business_day', 'is not', null).orderBy('doc_name').execute()).map((r) => r.doc_name);
+  return (await store.db.selectFrom('update_log').select('doc_name').distinct().where('business_day', 'is not', null).orderBy('doc_name').execute()).map(
+    (r) => r.doc_name,
+  );
 }
 
 /** Names of one outlet's documents written to since `since` (a box's upstream links on start). */

@@ -6,7 +6,11 @@
 import type { KioskDatabase } from '@kiosk/store';
 
 export async function revokeToken(store: KioskDatabase, jti: string): Promise<void> {
-  await store.db.insertInto('revoked_tokens').values({ jti }).onConflict((oc) => oc.column('jti').doNothing()).execute();
+  await store.db
+    .insertInto('revoked_tokens')
+    .values({ jti })
+    .onConflict((oc) => oc.column('jti').doNothing())
+    .execute();
 }
 
 export class RevocationCache {

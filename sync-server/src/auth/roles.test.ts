@@ -34,7 +34,10 @@ describe('role matrix', () => {
     const box = { tenant: 'demo', outlet: 'main', role: 'box' } as const;
     expect(accessFor(box, parseDocName('demo/main/2020-01-01'))).toEqual({ allowed: true, mode: 'write' });
     expect(accessFor(box, parseDocName('demo/branch'))).toEqual({ allowed: false, reason: 'token of outlet demo/main cannot open demo/branch' });
-    expect(accessFor(box, parseDocName('demo/branch/2026-11-22'))).toEqual({ allowed: false, reason: 'token of outlet demo/main cannot open demo/branch/2026-11-22' });
+    expect(accessFor(box, parseDocName('demo/branch/2026-11-22'))).toEqual({
+      allowed: false,
+      reason: 'token of outlet demo/main cannot open demo/branch/2026-11-22',
+    });
     expect(accessFor(box, parseDocName('acme/main/2026-11-22'))).toEqual({ allowed: false, reason: 'token of tenant demo cannot open acme/main/2026-11-22' });
   });
 
@@ -43,6 +46,9 @@ describe('role matrix', () => {
   });
 
   test('a refusal names the token and the document', () => {
-    expect(accessFor({ tenant: 'demo', outlet: 'main', role: 'terminal' }, otherOutlet)).toEqual({ allowed: false, reason: 'token of outlet demo/main cannot open demo/branch/2026-11-22' });
+    expect(accessFor({ tenant: 'demo', outlet: 'main', role: 'terminal' }, otherOutlet)).toEqual({
+      allowed: false,
+      reason: 'token of outlet demo/main cannot open demo/branch/2026-11-22',
+    });
   });
 });

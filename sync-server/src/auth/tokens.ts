@@ -87,7 +87,10 @@ export async function signToken(secret: string | Uint8Array, input: SignTokenInp
   const parsed = claimsSchema.safeParse({ ...input, deviceId: input.deviceId ?? `${input.role}-${jti}`, jti, iat: nowSec, exp: nowSec + ttl });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TokenError('invalid-claims', `token ${String(issue?.path.join('.') ?? '?')} ${JSON.stringify((input as unknown as Record<string, unknown>)[String(issue?.path[0])])}: ${issue?.message ?? 'invalid'}`);
+    throw new TokenError(
+      'invalid-claims',
+      `token ${String(issue?.path.join('.') ?? '?')} ${JSON.stringify((input as unknown as Record<string, unknown>)[String(issue?.path[0])])}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const { tenant, outlet, role, deviceId } = parsed.data;
   return new SignJWT({ tenant, outlet, role, deviceId })

@@ -105,7 +105,12 @@ export function createRelayMetrics(sources: MetricSources, options: { defaultMet
       registers,
     }),
     persistFailures: new Counter({ name: 'kiosk_relay_persist_failures_total', help: 'Failed batch writes (retried)', registers }),
-    refused: new Counter({ name: 'kiosk_relay_refused_total', help: 'Refused connections, messages and updates, by reason', labelNames: ['reason'], registers }),
+    refused: new Counter({
+      name: 'kiosk_relay_refused_total',
+      help: 'Refused connections, messages and updates, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
     messages: new Counter({ name: 'kiosk_relay_messages_total', help: 'Messages received, by protocol type', labelNames: ['type'], registers }),
     acks: new Counter({ name: 'kiosk_relay_stored_acks_total', help: 'Stored-state acknowledgements (sync step 1) sent', registers }),
   };

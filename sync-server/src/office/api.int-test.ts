@@ -54,7 +54,6 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
     await store?.close();
   });
 
-
   describe('devices', () => {
     test('pairing: code → device token, device in the outlet document with a fresh short code', async () => {
       const before = (await outletDoc()).devices.map((d) => d.code);
@@ -101,9 +100,18 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       const kds = await pairDevice('kitchen', 'Bar screen', ['bar']);
       const list = await api.call('GET', '/api/outlets/main/devices', { token: manager });
       expect(list.status).toBe(200);
-      expect(list.body.devices.find((d: { id: string }) => d.id === kds.deviceId)).toMatchObject({ name: 'Bar screen', kind: 'kitchen', stations: ['bar'], paired: true, revokedAt: null });
+      expect(list.body.devices.find((d: { id: string }) => d.id === kds.deviceId)).toMatchObject({
+        name: 'Bar screen',
+        kind: 'kitchen',
+        stations: ['bar'],
+        paired: true,
+        revokedAt: null,
+      });
 
-      const renamed = await api.call('PATCH', `/api/outlets/main/devices/${kds.deviceId}`, { token: manager, body: { name: 'Bar KDS', stations: ['bar', 'kitchen'] } });
+      const renamed = await api.call('PATCH', `/api/outlets/main/devices/${kds.deviceId}`, {
+        token: manager,
+        body: { name: 'Bar KDS', stations: ['bar', 'kitchen'] },
+      });
       expect(renamed.status).toBe(200);
       expect((await outletDoc()).devices.find((d) => d.id === kds.deviceId)).toMatchObject({ name: 'Bar KDS', stations: ['bar', 'kitchen'] });
       const empty = await api.call('PATCH', `/api/outlets/main/devices/${kds.deviceId}`, { token: manager, body: { name: '' } });
@@ -134,7 +142,16 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(cat.status, JSON.stringify(cat.body)).toBe(201);
       const group = await api.call('PUT', '/api/outlets/main/modifier-groups/spice', {
         token: manager,
-        body: { name: 'Spice', required: true, min: 1, max: 1, options: [{ id: 'mild', name: 'Mild', priceDelta: 0 }, { id: 'hot', name: 'Hot', priceDelta: 2000 }] },
+        body: {
+          name: 'Spice',
+          required: true,
+          min: 1,
+          max: 1,
+          options: [
+            { id: 'mild', name: 'Mild', priceDelta: 0 },
+            { id: 'hot', name: 'Hot', priceDelta: 2000 },
+          ],
+        },
       });
       expect(group.status, JSON.stringify(group.body)).toBe(201);
       const item = await api.call('PUT', '/api/outlets/main/items/nasi-special', {
@@ -144,7 +161,13 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(item.status, JSON.stringify(item.body)).toBe(201);
       const promo = await api.call('PUT', '/api/outlets/main/promotions/happy', {
         token: manager,
-        body: { name: 'Happy hour', active: true, scope: { kind: 'category', categoryIds: ['specials'] }, window: { days: [], from: '15:00', to: '17:00' }, benefit: { kind: 'percent', rateBp: 1000 } },
+        body: {
+          name: 'Happy hour',
+          active: true,
+          scope: { kind: 'category', categoryIds: ['specials'] },
+          window: { days: [], from: '15:00', to: '17:00' },
+          benefit: { kind: 'percent', rateBp: 1000 },
+        },
       });
       expect(promo.status, JSON.stringify(promo.body)).toBe(201);
       const price = await api.call('PUT', '/api/outlets/main/items/nasi-special', {
@@ -168,7 +191,9 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
 
       const audit = await api.call('GET', '/api/outlets/main/audit?action=catalog', { token: manager });
       expect(audit.status).toBe(200);
-      const priceChange = audit.body.entries.find((e: { action: string; details: { before: { price?: number } | null } }) => e.action === 'catalog.items.put' && e.details.before?.price === 45000);
+      const priceChange = audit.body.entries.find(
+        (e: { action: string; details: { before: { price?: number } | null } }) => e.action === 'catalog.items.put' && e.details.before?.price === 45000,
+      );
       expect(priceChange).toMatchObject({ actor: `user:${managerId}`, details: { after: { price: 48000 } } });
       expect(audit.body.entries.some((e: { action: string }) => e.action === 'catalog.items.availability')).toBe(true);
 
@@ -181,7 +206,10 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       ] as const) {
         const list = await api.call('GET', `/api/outlets/main/${path}`, { token: manager });
         expect(list.status, path).toBe(200);
-        expect(list.body[key].map((x: { id: string }) => x.id), path).toContain(id);
+        expect(
+          list.body[key].map((x: { id: string }) => x.id),
+          path,
+        ).toContain(id);
       }
       // A modifier group in use cannot go; a promotion can.
       expect((await api.call('DELETE', '/api/outlets/main/modifier-groups/spice', { token: manager })).status).toBe(409);
@@ -198,19 +226,34 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
     });
 
     test('invalid menu input is 400 naming the field; nothing is written', async () => {
-      const before = await store.db.selectFrom('update_log').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-      const negative = await api.call('PUT', '/api/outlets/main/items/x1', { token: manager, body: { categoryId: 'nope', name: 'X', price: -5, available: true, station: 'kitchen' } });
+      const before = await store.db
+        .selectFrom('update_log')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      const negative = await api.call('PUT', '/api/outlets/main/items/x1', {
+        token: manager,
+        body: { categoryId: 'nope', name: 'X', price: -5, available: true, station: 'kitchen' },
+      });
       expect(negative.status).toBe(400);
       expect(negative.body.error.field).toBe('price');
-      const noCategory = await api.call('PUT', '/api/outlets/main/items/x1', { token: manager, body: { categoryId: 'nope', name: 'X', price: 5, available: true, station: 'kitchen' } });
+      const noCategory = await api.call('PUT', '/api/outlets/main/items/x1', {
+        token: manager,
+        body: { categoryId: 'nope', name: 'X', price: 5, available: true, station: 'kitchen' },
+      });
       expect(noCategory.status).toBe(400);
       expect(noCategory.body.error.field).toBe('categoryId');
-      const fraction = await api.call('PUT', '/api/outlets/main/items/x1', { token: manager, body: { categoryId: 'nope', name: 'X', price: 1.5, available: true, station: 'kitchen' } });
+      const fraction = await api.call('PUT', '/api/outlets/main/items/x1', {
+        token: manager,
+        body: { categoryId: 'nope', name: 'X', price: 1.5, available: true, station: 'kitchen' },
+      });
       expect(fraction.body.error.field).toBe('price');
       const badId = await api.call('PUT', '/api/outlets/main/categories/bad%20id', { token: manager, body: { name: 'X' } });
       expect(badId.status).toBe(400);
       expect(badId.body.error.field).toBe('id');
-      const minMax = await api.call('PUT', '/api/outlets/main/modifier-groups/g', { token: manager, body: { name: 'G', required: false, min: 3, max: 1, options: [{ id: 'a', name: 'A', priceDelta: 0 }] } });
+      const minMax = await api.call('PUT', '/api/outlets/main/modifier-groups/g', {
+        token: manager,
+        body: { name: 'G', required: false, min: 3, max: 1, options: [{ id: 'a', name: 'A', priceDelta: 0 }] },
+      });
       expect(minMax.body.error.field).toBe('min');
       const promo = await api.call('PUT', '/api/outlets/main/promotions/p1', {
         token: manager,
@@ -223,7 +266,10 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(zone.body.error.field).toBe('timeZone');
       const unknown = await api.call('PATCH', '/api/outlets/main/settings', { token: manager, body: { colour: 'red' } });
       expect(unknown.status).toBe(400);
-      const after = await store.db.selectFrom('update_log').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const after = await store.db
+        .selectFrom('update_log')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));
     });
 
@@ -241,10 +287,16 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
 
   describe('users and outlets', () => {
     test('owners create managers for chosen outlets; managers cannot (403)', async () => {
-      const outlet = await api.call('POST', '/api/outlets', { token: owner, body: { id: 'branch', name: 'Branch', timeZone: 'Asia/Makassar', currency: 'IDR' } });
+      const outlet = await api.call('POST', '/api/outlets', {
+        token: owner,
+        body: { id: 'branch', name: 'Branch', timeZone: 'Asia/Makassar', currency: 'IDR' },
+      });
       expect(outlet.status, JSON.stringify(outlet.body)).toBe(201);
       expect((await outletDoc('demo', 'branch')).settings).toMatchObject({ name: 'Branch', timeZone: 'Asia/Makassar' });
-      const user = await api.call('POST', '/api/users', { token: owner, body: { email: 'branch@demo.kiosk', name: 'Branch Mgr', password: 'longenough', role: 'manager', outlets: ['branch'] } });
+      const user = await api.call('POST', '/api/users', {
+        token: owner,
+        body: { email: 'branch@demo.kiosk', name: 'Branch Mgr', password: 'longenough', role: 'manager', outlets: ['branch'] },
+      });
       expect(user.status).toBe(201);
       const list = await api.call('GET', '/api/users', { token: owner });
       expect(list.body.users.find((u: { email: string }) => u.email === 'branch@demo.kiosk')).toMatchObject({ role: 'manager', outlets: ['branch'] });
@@ -254,14 +306,22 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       // Same tenant, outlet not assigned: 403.
       expect((await api.call('GET', '/api/outlets/main/staff', { token: branchManager })).status).toBe(403);
 
-      expect((await api.call('POST', '/api/users', { token: manager, body: { email: 'x@demo.kiosk', name: 'X', password: 'longenough', role: 'owner' } })).status).toBe(403);
+      expect(
+        (await api.call('POST', '/api/users', { token: manager, body: { email: 'x@demo.kiosk', name: 'X', password: 'longenough', role: 'owner' } })).status,
+      ).toBe(403);
       expect((await api.call('POST', '/api/outlets', { token: manager, body: { id: 'x', name: 'X', timeZone: 'UTC', currency: 'IDR' } })).status).toBe(403);
-      const dup = await api.call('POST', '/api/users', { token: owner, body: { email: 'owner@acme.test', name: 'Dup', password: 'longenough', role: 'manager' } });
+      const dup = await api.call('POST', '/api/users', {
+        token: owner,
+        body: { email: 'owner@acme.test', name: 'Dup', password: 'longenough', role: 'manager' },
+      });
       expect(dup.status).toBe(409);
       expect(dup.body.error.field).toBe('email');
       const weak = await api.call('POST', '/api/users', { token: owner, body: { email: 'weak@demo.kiosk', name: 'W', password: 'short', role: 'manager' } });
       expect(weak.body.error.field).toBe('password');
-      const badOutlet = await api.call('POST', '/api/users', { token: owner, body: { email: 'y@demo.kiosk', name: 'Y', password: 'longenough', role: 'manager', outlets: ['nope'] } });
+      const badOutlet = await api.call('POST', '/api/users', {
+        token: owner,
+        body: { email: 'y@demo.kiosk', name: 'Y', password: 'longenough', role: 'manager', outlets: ['nope'] },
+      });
       expect(badOutlet.body.error.field).toBe('outlets.0');
 
       const disabled = await api.call('DELETE', `/api/users/${user.body.user.id}`, { token: owner });
@@ -300,7 +360,5 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       const row = await store.db.selectFrom('devices').select('name').where('id', '=', demoTill.deviceId).executeTakeFirstOrThrow();
       expect(row.name).toBe('Demo only');
     });
-
   });
-
 });

@@ -45,7 +45,11 @@ export async function seedOfficeDemo(
   doc?.destroy();
   const settings = snapshot?.settings ?? null;
 
-  await db.insertInto('tenants').values({ tenant_id: tenant, name: tenant === 'demo' ? 'Demo' : tenant }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
+  await db
+    .insertInto('tenants')
+    .values({ tenant_id: tenant, name: tenant === 'demo' ? 'Demo' : tenant })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .execute();
   await db
     .insertInto('outlets')
     .values({
@@ -62,7 +66,10 @@ export async function seedOfficeDemo(
     const exists = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
     if (exists) continue;
     const id = `${tenant}-${u.key}`;
-    await db.insertInto('users').values({ id, tenant_id: tenant, email, name: u.name, role: u.role, password_hash: await hashPassword(u.password) }).execute();
+    await db
+      .insertInto('users')
+      .values({ id, tenant_id: tenant, email, name: u.name, role: u.role, password_hash: await hashPassword(u.password) })
+      .execute();
     if (u.role === 'manager') await db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: outlet }).execute();
   }
   const staff: Array<{ id: string; name: string; role: StaffRole; pinHash: string }> = snapshot?.staff.length
@@ -77,7 +84,13 @@ export async function seedOfficeDemo(
       )
     : await Promise.all(DEMO_STAFF.map(async (s) => ({ id: s.id, name: s.name, role: s.role, pinHash: await hashPin(s.pin) })));
   for (const s of staff) {
-    const exists = await db.selectFrom('staff').select('id').where('tenant_id', '=', tenant).where('outlet_id', '=', outlet).where('id', '=', s.id).executeTakeFirst();
+    const exists = await db
+      .selectFrom('staff')
+      .select('id')
+      .where('tenant_id', '=', tenant)
+      .where('outlet_id', '=', outlet)
+      .where('id', '=', s.id)
+      .executeTakeFirst();
     if (exists) continue;
     await db.insertInto('staff').values({ tenant_id: tenant, outlet_id: outlet, id: s.id, name: s.name, role: s.role, pin_hash: s.pinHash }).execute();
   }

@@ -25,7 +25,8 @@ function deps(overrides: { closing?: boolean; revoked?: string[]; open?: number;
   return { deps: d, opened };
 }
 
-const token = (input: Partial<SignTokenInput> = {}, now = NOW) => signToken(SECRET, { tenant: 'demo', outlet: 'main', role: 'terminal', deviceId: 'T1', ...input }, { now });
+const token = (input: Partial<SignTokenInput> = {}, now = NOW) =>
+  signToken(SECRET, { tenant: 'demo', outlet: 'main', role: 'terminal', deviceId: 'T1', ...input }, { now });
 
 function refusal(result: Admitted | Refusal): Refusal {
   expect(result).toBeInstanceOf(Refusal);
@@ -34,13 +35,23 @@ function refusal(result: Admitted | Refusal): Refusal {
 
 describe('admission', () => {
   test('every refusal it can produce, with its close code from REFUSAL_CODE', async () => {
-    const cases: Array<[what: string, setup: ReturnType<typeof deps>, doc: string, token: string | null, reason: RefusalReason, code: number, message: RegExp]> = [
+    const cases: Array<
+      [what: string, setup: ReturnType<typeof deps>, doc: string, token: string | null, reason: RefusalReason, code: number, message: RegExp]
+    > = [
       ['shutting down', deps({ closing: true }), DAY, await token(), 'shutting_down', 1013, /shutting down/],
       ['bad date in the name', deps(), 'demo/main/2026-13-45', await token(), 'bad_doc_name', 4400, /calendar date|YYYY-MM-DD/],
       ['unknown name shape', deps(), 'demo', await token(), 'bad_doc_name', 4400, /document name/],
       ['no token', deps(), DAY, null, 'unauthorized', 4401, /no token/],
       ['garbage token', deps(), DAY, 'not-a-jwt', 'unauthorized', 4401, /not a valid JWT/],
-      ['bad signature', deps(), DAY, await signToken('another-secret-of-32-characters-xx', { tenant: 'demo', outlet: 'main', role: 'owner' }, { now: NOW }), 'unauthorized', 4401, /signature/],
+      [
+        'bad signature',
+        deps(),
+        DAY,
+        await signToken('another-secret-of-32-characters-xx', { tenant: 'demo', outlet: 'main', role: 'owner' }, { now: NOW }),
+        'unauthorized',
+        4401,
+        /signature/,
+      ],
       ['expired', deps(), DAY, await token({ ttlSeconds: 60 }, NOW - 3_600_000), 'unauthorized', 4401, /expired/],
       ['revoked', deps({ revoked: ['jti-revoked'] }), DAY, await token({ jti: 'jti-revoked' }), 'unauthorized', 4401, /revoked/],
       ['other tenant', deps(), 'acme/main/2026-11-02', await token(), 'forbidden', 4403, /tenant demo/],

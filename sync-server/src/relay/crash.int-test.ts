@@ -137,10 +137,13 @@ describe.each(testDatabaseTargets())('kill -9 of the relay on $name', (target) =
     // everything reaches a fresh client and the kitchen
     const fresh = openTestClient(wsUrl(relay.port), docName, await token('kitchen', 'K2'));
     cleanups.push(async () => fresh.destroy());
-    await eventually(() => {
-      expect(new Set(fresh.doc.getMap('orders').keys())).toEqual(written);
-      expect(kitchen.doc.getMap('orders').size).toBe(written.size);
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      () => {
+        expect(new Set(fresh.doc.getMap('orders').keys())).toEqual(written);
+        expect(kitchen.doc.getMap('orders').size).toBe(written.size);
+      },
+      { timeoutMs: 20_000 },
+    );
 
     // and is in the log, each struct once
     relay.child.kill('SIGTERM');

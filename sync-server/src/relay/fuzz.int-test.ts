@@ -155,7 +155,11 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
     for (let i = 0; i < 5; i++) b.doc.getMap('orders').set(`after-${i}`, { total: i });
     const late = relay.client(day, await relay.tokenFor('terminal', { deviceId: 'T2' }));
     await late.synced();
-    const honestKeys = [...Array.from({ length: 20 }, (_, i) => `before-${i}`), ...Array.from({ length: honest }, (_, i) => `during-${i}`), ...Array.from({ length: 5 }, (_, i) => `after-${i}`)];
+    const honestKeys = [
+      ...Array.from({ length: 20 }, (_, i) => `before-${i}`),
+      ...Array.from({ length: honest }, (_, i) => `during-${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `after-${i}`),
+    ];
     await eventually(() => {
       for (const key of honestKeys) expect(a.doc.getMap('orders').has(key), key).toBe(true);
       for (const c of [b, late]) expect(c.doc.getMap('orders').toJSON()).toEqual(a.doc.getMap('orders').toJSON());
@@ -186,7 +190,10 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
 describe('per-device limits', () => {
   let relay: TestRelay;
   beforeAll(async () => {
-    relay = await startTestRelay({ limits: { rateLimit: { capacity: 30, refillPerSecond: 1 }, maxDocsPerDevice: 2, maxMessageBytes: 1024 }, pingIntervalMs: 200 });
+    relay = await startTestRelay({
+      limits: { rateLimit: { capacity: 30, refillPerSecond: 1 }, maxDocsPerDevice: 2, maxMessageBytes: 1024 },
+      pingIntervalMs: 200,
+    });
   });
   afterAll(async () => {
     await relay?.close();

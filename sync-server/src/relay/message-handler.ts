@@ -35,7 +35,8 @@ export class MessageHandler {
     // lib0's readVarUint8Array trusts the declared length and views `arr.buffer` directly: a
     // message that is a view into a larger (pooled) buffer would let a lying length read
     // neighbouring bytes. Give every message its own exact buffer.
-    const message = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? new Uint8Array(bytes.buffer) : Uint8Array.prototype.slice.call(bytes);
+    const message =
+      bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? new Uint8Array(bytes.buffer) : Uint8Array.prototype.slice.call(bytes);
     if (message.byteLength > maxMessageBytes) {
       refuse(conn, new Refusal('too_large', `message of ${message.byteLength} bytes exceeds the limit of ${maxMessageBytes} bytes`));
       return;

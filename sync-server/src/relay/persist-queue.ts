@@ -111,7 +111,11 @@ export class PersistQueue<C = unknown> {
     if (this.timer || this.inFlight || this.stopped) return;
     if (this.queue.length === 0 && this.claims.length === 0) return;
     const delay =
-      this.failures > 0 ? Math.min(5_000, 50 * 2 ** this.failures) : now || this.queue.length >= this.options.maxBatch || this.waiters.length > 0 ? 0 : this.options.flushDelayMs;
+      this.failures > 0
+        ? Math.min(5_000, 50 * 2 ** this.failures)
+        : now || this.queue.length >= this.options.maxBatch || this.waiters.length > 0
+          ? 0
+          : this.options.flushDelayMs;
     this.timer = setTimeout(() => {
       // setImmediate runs after the poll phase: messages that already arrived are relayed
       // before the write occupies the event loop (PGlite executes on it).

@@ -22,7 +22,9 @@ describe('refusal reasons and close codes', () => {
         expect(parseCloseReason(text)).toBe(reason);
       }
     }
-    expect(closeReasonText('too_large', 'message of 2000000 bytes exceeds the limit of 1048576 bytes')).toBe('too_large: message of 2000000 bytes exceeds the limit of 1048576 bytes');
+    expect(closeReasonText('too_large', 'message of 2000000 bytes exceeds the limit of 1048576 bytes')).toBe(
+      'too_large: message of 2000000 bytes exceeds the limit of 1048576 bytes',
+    );
     expect(closeReasonText('unauthorized', 'x'.repeat(200))).toMatch(/^unauthorized: x+\.\.\.$/);
   });
 

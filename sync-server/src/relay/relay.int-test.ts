@@ -26,7 +26,11 @@ function recordStoredStateVectors(client: TestClient): Array<Map<number, number>
 }
 
 /** A raw socket for messages the stock client never sends. */
-async function rawSocket(relay: TestRelay, docName: string, token: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }>; messages: Uint8Array[] }> {
+async function rawSocket(
+  relay: TestRelay,
+  docName: string,
+  token: string,
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }>; messages: Uint8Array[] }> {
   const ws = new WebSocket(`${relay.wsUrl}/${docName}?token=${encodeURIComponent(token)}`);
   const messages: Uint8Array[] = [];
   ws.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
@@ -114,7 +118,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     await projector.synced();
   });
 
-  test("a kitchen writing the outlet document is closed 4403; its update reaches neither clients nor the log", async () => {
+  test('a kitchen writing the outlet document is closed 4403; its update reaches neither clients nor the log', async () => {
     const outlet = 'demo/main';
     const manager = relay.client(outlet, await relay.tokenFor('manager', { deviceId: 'M1' }));
     const kitchen = relay.client(outlet, await relay.tokenFor('kitchen', { deviceId: 'K-outlet' }));
@@ -180,12 +184,15 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     expect(Y.getState(fromLog.store, writer.doc.clientID)).toBe(clock);
     // quiescence: the acknowledgements and the replies they cause stop
     let previous = -1;
-    await eventually(async () => {
-      const now = await count();
-      const stable = now === previous;
-      previous = now;
-      expect(stable).toBe(true);
-    }, { intervalMs: 200 });
+    await eventually(
+      async () => {
+        const now = await count();
+        const stable = now === previous;
+        previous = now;
+        expect(stable).toBe(true);
+      },
+      { intervalMs: 200 },
+    );
     const settled = (await count()) - baseline;
     // 20 updates + at most one reply per acknowledgement (+ the reader's lazy one), not a storm
     expect(settled).toBeLessThanOrEqual(42);

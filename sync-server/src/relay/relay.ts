@@ -89,7 +89,14 @@ export class RelayCore implements Relay {
     const counters = bindCounters(metrics);
     this.devices = new DeviceLimits(limits, now);
     this.revocations = new RevocationCache(store, options.revocationCacheMs, now);
-    this.registry = new DocRegistry({ store, unloadAfterMs: options.unloadAfterMs, compactAfterRows: options.compactAfterRows, log, closing: isClosing, onLoad: (shared) => this.onLoad(shared) });
+    this.registry = new DocRegistry({
+      store,
+      unloadAfterMs: options.unloadAfterMs,
+      compactAfterRows: options.compactAfterRows,
+      log,
+      closing: isClosing,
+      onLoad: (shared) => this.onLoad(shared),
+    });
     const acks = new StoredAck({ docs: this.registry, metrics, ackIntervalMs: options.ackIntervalMs, now });
     this.queue = new PersistQueue<CutContext>({
       flushDelayMs: options.flushDelayMs,
@@ -104,9 +111,22 @@ export class RelayCore implements Relay {
     });
     this.fanOutDeps = { instanceId: this.instanceId, queue: this.queue, updates: counters.updates };
     const writeGuard = new WriteGuard(this.queue);
-    this.messages = new MessageHandler({ maxMessageBytes: limits.maxMessageBytes, devices: this.devices, writeGuard, messages: counters.messages, refuse: (c, r) => this.refuse(c, r) });
+    this.messages = new MessageHandler({
+      maxMessageBytes: limits.maxMessageBytes,
+      devices: this.devices,
+      writeGuard,
+      messages: counters.messages,
+      refuse: (c, r) => this.refuse(c, r),
+    });
     this.tail = new LogTail({ store, instanceId: this.instanceId, docs: this.registry, log, closing: isClosing });
-    this.admission = { secret: options.secret, now, closing: isClosing, isRevoked: (jti) => this.revocations.isRevoked(jti), maxDocsPerDevice: limits.maxDocsPerDevice, devices: this.devices };
+    this.admission = {
+      secret: options.secret,
+      now,
+      closing: isClosing,
+      isRevoked: (jti) => this.revocations.isRevoked(jti),
+      maxDocsPerDevice: limits.maxDocsPerDevice,
+      devices: this.devices,
+    };
   }
 
   /** Starts tailing the log (call once, before serving). */
@@ -114,7 +134,10 @@ export class RelayCore implements Relay {
     this.unlisten = await this.options.store.listen(UPDATE_LOG_ORIGIN_CHANNEL, (payload) => this.tail.onNotification(payload));
     const poll = setInterval(() => this.tail.pollAll(), this.options.tailPollMs);
     poll.unref();
-    const ping = setInterval(() => pingAll(this.connections, this.options.now() / 1000, (c) => this.refuse(c, new Refusal('unauthorized', 'token expired'))), this.options.pingIntervalMs);
+    const ping = setInterval(
+      () => pingAll(this.connections, this.options.now() / 1000, (c) => this.refuse(c, new Refusal('unauthorized', 'token expired'))),
+      this.options.pingIntervalMs,
+    );
     ping.unref();
     this.timers.push(poll, ping);
   }
@@ -137,7 +160,9 @@ export class RelayCore implements Relay {
   /** Takes over an upgraded socket for `/sync/{docName}?token=…`. */
   handleSocket(ws: WebSocket, req: IncomingMessage): void {
     const { docName, token } = socketTarget(req);
-    const conn = new Connection(ws, docName, this.options.limits.maxBufferedBytes, (c) => this.refuse(c, new Refusal('slow_consumer', 'reader too slow: send buffer full; reconnect to resync')));
+    const conn = new Connection(ws, docName, this.options.limits.maxBufferedBytes, (c) =>
+      this.refuse(c, new Refusal('slow_consumer', 'reader too slow: send buffer full; reconnect to resync')),
+    );
     this.connections.add(conn);
     conn.listen({ message: (c, data, isBinary) => this.messages.onRawMessage(c, data, isBinary), closed: (c) => this.onClosed(c) });
     void this.accept(conn, token).catch((error: unknown) => {

@@ -24,7 +24,10 @@ function setup() {
   };
   const shared = new SharedDoc(parseDocName(DOC), new Y.Doc(), new Map(), 0);
   const docs = new Map([[DOC, shared]]);
-  const metrics = createRelayMetrics({ connections: () => 0, loadedDocs: () => 0, queuedUpdates: () => 0, upstreamLinks: () => ({ connected: 0, total: 0 }) }, { defaultMetrics: false });
+  const metrics = createRelayMetrics(
+    { connections: () => 0, loadedDocs: () => 0, queuedUpdates: () => 0, upstreamLinks: () => ({ connected: 0, total: 0 }) },
+    { defaultMetrics: false },
+  );
   const acks = new StoredAck({ docs, metrics, ackIntervalMs: INTERVAL, now: () => now, schedule });
   let seq = 0;
   const peer = (deviceId: string): FakePeer => {
@@ -87,7 +90,10 @@ describe('stored acknowledgement', () => {
     advance(20);
     commit([write(writer)]);
     expect(writer.sent, 'inside the interval: none').toHaveLength(1);
-    expect(tasks.filter((t) => !t.cancelled), 'one trailing round, not one per commit').toHaveLength(1);
+    expect(
+      tasks.filter((t) => !t.cancelled),
+      'one trailing round, not one per commit',
+    ).toHaveLength(1);
     advance(49);
     expect(writer.sent).toHaveLength(1);
     advance(1); // 100 ms after the first acknowledgement

@@ -66,10 +66,16 @@ export async function callApi<T = any>(
  */
 export async function seedTestTenant(store: KioskDatabase, tenant: string, domain: string): Promise<void> {
   await store.db.insertInto('tenants').values({ tenant_id: tenant, name: tenant }).execute();
-  await store.db.insertInto('outlets').values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' }).execute();
+  await store.db
+    .insertInto('outlets')
+    .values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' })
+    .execute();
   for (const role of ['owner', 'manager'] as const) {
     const id = `${tenant}-${role}`;
-    await store.db.insertInto('users').values({ id, tenant_id: tenant, email: `${role}@${domain}`, name: id, role, password_hash: await hashPassword('demo1234') }).execute();
+    await store.db
+      .insertInto('users')
+      .values({ id, tenant_id: tenant, email: `${role}@${domain}`, name: id, role, password_hash: await hashPassword('demo1234') })
+      .execute();
     if (role === 'manager') await store.db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: 'main' }).execute();
   }
 }

@@ -266,7 +266,17 @@ export async function insertFixtureOrders(db: Kysely<Database>, tenant: string, 
     );
     if (lines.length) await anyDb.insertInto('order_lines').values(lines).execute();
     const payments = batch.flatMap((o) =>
-      o.payments.map((p) => ({ ...common(o), order_id: o.id, id: p.id, method: p.method, amount: p.amount, tendered: null, device_id: o.deviceId, staff_id: o.staffId, at: ts(p.at) })),
+      o.payments.map((p) => ({
+        ...common(o),
+        order_id: o.id,
+        id: p.id,
+        method: p.method,
+        amount: p.amount,
+        tendered: null,
+        device_id: o.deviceId,
+        staff_id: o.staffId,
+        at: ts(p.at),
+      })),
     );
     if (payments.length) await anyDb.insertInto('payments').values(payments).execute();
     const kitchen = batch.flatMap((o) =>
@@ -285,12 +295,62 @@ export async function insertFixtureOrders(db: Kysely<Database>, tenant: string, 
     if (kitchen.length) await anyDb.insertInto('kitchen_events').values(kitchen).execute();
     const vr = batch.flatMap((o) => [
       ...(o.void
-        ? [{ ...common(o), order_id: o.id, id: o.void.id, kind: 'void_line', line_id: o.void.lineId, qty: o.void.qty, amount: o.void.amount, method: null, reason: 'wrong item', approved_by: o.void.approvedBy, device_id: o.deviceId, staff_id: o.staffId, at: ts(o.void.at) }]
+        ? [
+            {
+              ...common(o),
+              order_id: o.id,
+              id: o.void.id,
+              kind: 'void_line',
+              line_id: o.void.lineId,
+              qty: o.void.qty,
+              amount: o.void.amount,
+              method: null,
+              reason: 'wrong item',
+              approved_by: o.void.approvedBy,
+              device_id: o.deviceId,
+              staff_id: o.staffId,
+              at: ts(o.void.at),
+            },
+          ]
         : []),
       ...(o.refund
-        ? [{ ...common(o), order_id: o.id, id: o.refund.id, kind: 'refund', line_id: null, qty: null, amount: o.refund.amount, method: o.refund.method, reason: 'cold food', approved_by: o.refund.approvedBy, device_id: o.deviceId, staff_id: o.staffId, at: ts(o.refund.at) }]
+        ? [
+            {
+              ...common(o),
+              order_id: o.id,
+              id: o.refund.id,
+              kind: 'refund',
+              line_id: null,
+              qty: null,
+              amount: o.refund.amount,
+              method: o.refund.method,
+              reason: 'cold food',
+              approved_by: o.refund.approvedBy,
+              device_id: o.deviceId,
+              staff_id: o.staffId,
+              at: ts(o.refund.at),
+            },
+          ]
         : []),
-      ...(o.cancelled ? [{ ...common(o), order_id: o.id, id: `${o.id}-cancel`, kind: 'cancel', line_id: null, qty: null, amount: 0, method: null, reason: 'customer left', approved_by: 'staff-budi', device_id: o.deviceId, staff_id: o.staffId, at: ts(o.createdAt + 5_000) }] : []),
+      ...(o.cancelled
+        ? [
+            {
+              ...common(o),
+              order_id: o.id,
+              id: `${o.id}-cancel`,
+              kind: 'cancel',
+              line_id: null,
+              qty: null,
+              amount: 0,
+              method: null,
+              reason: 'customer left',
+              approved_by: 'staff-budi',
+              device_id: o.deviceId,
+              staff_id: o.staffId,
+              at: ts(o.createdAt + 5_000),
+            },
+          ]
+        : []),
     ]);
     if (vr.length) await anyDb.insertInto('voids_refunds').values(vr).execute();
   }

@@ -64,7 +64,10 @@ export function openTestClient(wsUrl: string, docName: string, token: string, op
     synced(timeoutMs = 10_000) {
       if (provider.synced) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`client of ${docName} not synced after ${timeoutMs} ms (closes: ${JSON.stringify(closes)})`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`client of ${docName} not synced after ${timeoutMs} ms (closes: ${JSON.stringify(closes)})`)),
+          timeoutMs,
+        );
         const onSync = (state: boolean) => {
           if (!state) return;
           clearTimeout(timer);

@@ -78,10 +78,22 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
 
     const dir = await mkdtemp(path.join(tmpdir(), 'kiosk-box-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const upstream = { url: `ws://127.0.0.1:${proxy.port}/sync`, token: await cloud.tokenFor('box', { deviceId: 'lan-box-1' }), backoff: { baseMs: 20, maxMs: 200 } };
+    const upstream = {
+      url: `ws://127.0.0.1:${proxy.port}/sync`,
+      token: await cloud.tokenFor('box', { deviceId: 'lan-box-1' }),
+      backoff: { baseMs: 20, maxMs: 200 },
+    };
     let boxStore: KioskDatabase = await connectDatabase({ dataDir: dir });
     await migrateToLatest(boxStore.db);
-    let box: SyncServer = await startSyncServer({ store: boxStore, secret: BOX_SECRET, port: 0, host: '127.0.0.1', upstream, defaultMetrics: false, log: () => {} });
+    let box: SyncServer = await startSyncServer({
+      store: boxStore,
+      secret: BOX_SECRET,
+      port: 0,
+      host: '127.0.0.1',
+      upstream,
+      defaultMetrics: false,
+      log: () => {},
+    });
     const boxPort = box.port;
     cleanups.push(async () => {
       await box.close();
@@ -125,13 +137,16 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
 
     // the link returns: both sides converge
     await proxy.restore();
-    await eventually(async () => {
-      const cloudState = await cloud.server.relay.getDoc(dayDoc);
-      const boxState = await box.relay.getDoc(dayDoc);
-      expect(cloudState.getMap('orders').toJSON()).toEqual(boxState.getMap('orders').toJSON());
-      expect(Y.encodeStateVector(cloudState)).toEqual(Y.encodeStateVector(boxState));
-      expect(cloudDay.doc.getMap('orders').size).toBe(9);
-    }, { timeoutMs: 15_000 });
+    await eventually(
+      async () => {
+        const cloudState = await cloud.server.relay.getDoc(dayDoc);
+        const boxState = await box.relay.getDoc(dayDoc);
+        expect(cloudState.getMap('orders').toJSON()).toEqual(boxState.getMap('orders').toJSON());
+        expect(Y.encodeStateVector(cloudState)).toEqual(Y.encodeStateVector(boxState));
+        expect(cloudDay.doc.getMap('orders').size).toBe(9);
+      },
+      { timeoutMs: 15_000 },
+    );
     await eventually(() => expect(kitchenMenu.doc.getMap('items').get('nasi')).toEqual({ price: 27_000 }), { timeoutMs: 15_000 });
     const cloudOutlet = await cloud.server.relay.getDoc(outletDoc);
     const boxOutlet = await box.relay.getDoc(outletDoc);

@@ -128,13 +128,24 @@ function KitchenScreen() {
             const level = ageLevel(age, settings.kitchenWarnSeconds, settings.kitchenLateSeconds);
             const ref = order.number !== null ? `#${order.number} · ${order.provisionalRef}` : order.provisionalRef;
             return (
-              <article key={order.id} aria-label={t('ticketFor', { ref })} data-age={level} className={`flex flex-col rounded-lg bg-white text-slate-900 ring-4 ${level === 'late' ? 'ring-rose-500' : level === 'warn' ? 'ring-amber-400' : 'ring-emerald-500'}`}>
-                <header className={`flex items-baseline justify-between rounded-t px-3 py-2 ${level === 'late' ? 'bg-rose-500 text-white' : level === 'warn' ? 'bg-amber-300' : 'bg-emerald-100'}`}>
+              <article
+                key={order.id}
+                aria-label={t('ticketFor', { ref })}
+                data-age={level}
+                className={`flex flex-col rounded-lg bg-white text-slate-900 ring-4 ${level === 'late' ? 'ring-rose-500' : level === 'warn' ? 'ring-amber-400' : 'ring-emerald-500'}`}
+              >
+                <header
+                  className={`flex items-baseline justify-between rounded-t px-3 py-2 ${level === 'late' ? 'bg-rose-500 text-white' : level === 'warn' ? 'bg-amber-300' : 'bg-emerald-100'}`}
+                >
                   <span className="text-4xl font-black">{order.number !== null ? order.number : order.provisionalRef}</span>
                   <span className="text-right text-sm">
                     {order.number !== null && <span className="block font-mono">{order.provisionalRef}</span>}
                     <span className="block">
-                      {order.type === 'dine_in' ? `${t('dineIn')}${order.table ? ` ${order.table}` : ''}` : order.type === 'takeaway' ? t('takeaway') : t('delivery')}
+                      {order.type === 'dine_in'
+                        ? `${t('dineIn')}${order.table ? ` ${order.table}` : ''}`
+                        : order.type === 'takeaway'
+                          ? t('takeaway')
+                          : t('delivery')}
                     </span>
                     <span className="block font-mono" aria-label={t('age', { minutes: Math.floor(age / 60) })}>
                       {Math.floor(age / 60)}:{String(age % 60).padStart(2, '0')}
@@ -150,7 +161,9 @@ function KitchenScreen() {
                           disabled={!open}
                           aria-label={t('bumpLine', { name: line.name })}
                           className={`w-full px-3 py-2 text-left ${open ? '' : 'text-slate-400 line-through'}`}
-                          onClick={() => setStationStatus(day.doc, order.id, { station: line.station, status: 'ready', lineId: line.id, deviceId }, { now: Date.now() })}
+                          onClick={() =>
+                            setStationStatus(day.doc, order.id, { station: line.station, status: 'ready', lineId: line.id, deviceId }, { now: Date.now() })
+                          }
                         >
                           <span className="font-bold">{line.qty - line.voidedQty}×</span> {line.name}
                           {line.modifiers.length > 0 && <span className="block text-sm text-slate-600">{line.modifiers.map((m) => m.name).join(', ')}</span>}
@@ -162,11 +175,19 @@ function KitchenScreen() {
                 </ul>
                 <div className="m-2 flex gap-2">
                   {stationsFor(order, mine).every((s) => order.stations[s] === 'new') && (
-                    <button className="flex-1 rounded bg-amber-400 py-3 text-lg font-bold text-slate-900" aria-label={t('startTicket', { ref })} onClick={() => startTicket(order)}>
+                    <button
+                      className="flex-1 rounded bg-amber-400 py-3 text-lg font-bold text-slate-900"
+                      aria-label={t('startTicket', { ref })}
+                      onClick={() => startTicket(order)}
+                    >
                       {t('start')}
                     </button>
                   )}
-                  <button className="flex-[2] rounded bg-slate-900 py-3 text-lg font-bold text-white" aria-label={t('bumpTicket', { ref })} onClick={() => bumpTicket(order)}>
+                  <button
+                    className="flex-[2] rounded bg-slate-900 py-3 text-lg font-bold text-white"
+                    aria-label={t('bumpTicket', { ref })}
+                    onClick={() => bumpTicket(order)}
+                  >
                     {t('bump')}
                   </button>
                 </div>
@@ -194,7 +215,11 @@ function KitchenScreen() {
                 return (
                   <li key={order.id} className="flex items-center justify-between gap-2">
                     <span>{ref}</span>
-                    <button className="rounded px-2 py-1 text-sm ring-1 ring-white/40" aria-label={t('recallTicket', { ref })} onClick={() => recallTicket(order)}>
+                    <button
+                      className="rounded px-2 py-1 text-sm ring-1 ring-white/40"
+                      aria-label={t('recallTicket', { ref })}
+                      onClick={() => recallTicket(order)}
+                    >
                       {t('recall')}
                     </button>
                   </li>

@@ -6,7 +6,21 @@
 import { useState } from 'react';
 import type { CashDrawer, XReport, ZReportsResponse, ZReportView } from '@kiosk/shared';
 import { useT } from '../../i18n';
-import { buttonClass, ConfirmButton, ErrorLine, Figure, inputClass, Panel, parseAmount, quietButtonClass, useAction, useBusinessDay, useLoad, useMoney, useOffice } from './kit';
+import {
+  buttonClass,
+  ConfirmButton,
+  ErrorLine,
+  Figure,
+  inputClass,
+  Panel,
+  parseAmount,
+  quietButtonClass,
+  useAction,
+  useBusinessDay,
+  useLoad,
+  useMoney,
+  useOffice,
+} from './kit';
 import { PaymentsTable, SummaryFigures } from './TodaySection';
 
 type DrawerKind = 'float' | 'cash_in' | 'cash_out' | 'count';
@@ -59,9 +73,16 @@ export function CloseSection() {
             <SummaryFigures summary={x.data.summary} />
             <PaymentsTable payments={x.data.payments} />
             {x.data.lateOrders.length > 0 && (
-              <p className="text-sm text-amber-800">{t('lateOrdersNote', { count: x.data.lateOrders.length, refs: x.data.lateOrders.map((o) => (o.number ? `#${o.number}` : o.provisionalRef)).join(', ') })}</p>
+              <p className="text-sm text-amber-800">
+                {t('lateOrdersNote', {
+                  count: x.data.lateOrders.length,
+                  refs: x.data.lateOrders.map((o) => (o.number ? `#${o.number}` : o.provisionalRef)).join(', '),
+                })}
+              </p>
             )}
-            {x.data.pendingAdjustments.length > 0 && <p className="text-sm text-amber-800">{t('pendingAdjustmentsNote', { days: x.data.pendingAdjustments.map((a) => a.businessDay).join(', ') })}</p>}
+            {x.data.pendingAdjustments.length > 0 && (
+              <p className="text-sm text-amber-800">{t('pendingAdjustmentsNote', { days: x.data.pendingAdjustments.map((a) => a.businessDay).join(', ') })}</p>
+            )}
           </div>
         )}
       </Panel>
@@ -113,7 +134,11 @@ function ZReportList({ reports }: { reports: ZReportView[] }) {
             <td className="py-1 text-right tabular-nums">{r.figures.cashDrawer.overShort === null ? '—' : money(r.figures.cashDrawer.overShort)}</td>
             <td className="py-1">{r.closedBy}</td>
             <td className="py-1 text-right">
-              <button className="underline" aria-label={t('downloadZCsv', { day: r.day })} onClick={() => void api.download(`/z-reports/${r.day}?format=csv`, `z-report-${r.day}.csv`)}>
+              <button
+                className="underline"
+                aria-label={t('downloadZCsv', { day: r.day })}
+                onClick={() => void api.download(`/z-reports/${r.day}?format=csv`, `z-report-${r.day}.csv`)}
+              >
                 CSV
               </button>
             </td>

@@ -14,12 +14,19 @@ export function DevicesSection() {
     <>
       <Panel title={t('pairDevice')}>
         <p className="mb-2 text-sm text-slate-600">{t('pairingHelp')}</p>
-        <button className={buttonClass} disabled={create.busy} onClick={() => void create.run(async () => setPairing(await api.write<PairingCodeResponse>('POST', '/pairing-codes')))}>
+        <button
+          className={buttonClass}
+          disabled={create.busy}
+          onClick={() => void create.run(async () => setPairing(await api.write<PairingCodeResponse>('POST', '/pairing-codes')))}
+        >
           {t('createPairingCode')}
         </button>
         {pairing && (
           <p className="mt-3 text-lg">
-            {t('pairingCode')}: <strong aria-label={t('newPairingCode')} className="font-mono text-3xl tracking-widest">{pairing.code}</strong>{' '}
+            {t('pairingCode')}:{' '}
+            <strong aria-label={t('newPairingCode')} className="font-mono text-3xl tracking-widest">
+              {pairing.code}
+            </strong>{' '}
             <span className="text-sm text-slate-600">{t('expiresAt', { time: new Date(pairing.expiresAt).toLocaleTimeString() })}</span>
           </p>
         )}

@@ -5,7 +5,20 @@
 import { useEffect, useState } from 'react';
 import { asMinor, type CatalogView, type Category, type Item, type ModifierGroup } from '@kiosk/shared';
 import { useT } from '../../i18n';
-import { buttonClass, ConfirmButton, ErrorLine, inputClass, majorText, Panel, parseAmount, quietButtonClass, useAction, useLoad, useMoney, useOffice } from './kit';
+import {
+  buttonClass,
+  ConfirmButton,
+  ErrorLine,
+  inputClass,
+  majorText,
+  Panel,
+  parseAmount,
+  quietButtonClass,
+  useAction,
+  useLoad,
+  useMoney,
+  useOffice,
+} from './kit';
 import { slugOf } from './format';
 
 export function MenuSection() {
@@ -39,7 +52,14 @@ function ItemsEditor({ catalog, onSaved }: { catalog: CatalogView; onSaved(): vo
   const categoryName = (id: string) => catalog.categories.find((c) => c.id === id)?.name ?? id;
   return (
     <div className="flex flex-col gap-3">
-      <input type="search" aria-label={t('searchItems')} placeholder={t('searchItems')} className={inputClass} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <input
+        type="search"
+        aria-label={t('searchItems')}
+        placeholder={t('searchItems')}
+        className={inputClass}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
       <table className="w-full text-left text-sm" aria-label={t('menuItems')}>
         <thead>
           <tr className="border-b">
@@ -92,7 +112,13 @@ function ItemRow({ item, categoryName, onSaved }: { item: Item; categoryName: st
       <td className="py-1">{item.name}</td>
       <td className="py-1">{categoryName}</td>
       <td className="py-1">
-        <input aria-label={t('priceOf', { name: item.name })} className={`${inputClass} w-28 text-right`} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
+        <input
+          aria-label={t('priceOf', { name: item.name })}
+          className={`${inputClass} w-28 text-right`}
+          inputMode="decimal"
+          value={price}
+          onChange={(e) => setPrice(e.target.value)}
+        />
         {changed && (
           <button className={`${buttonClass} ml-1`} disabled={action.busy} onClick={savePrice}>
             {t('savePriceOf', { name: item.name })}
@@ -123,7 +149,14 @@ function NewItemForm({ categories, itemIds, onSaved }: { categories: Category[];
       const id = slugOf(draft.name);
       if (!id) throw new Error(`${t('itemName')}: ${t('required')}`);
       if (itemIds.has(id)) throw new Error(t('itemExists', { name: draft.name.trim() }));
-      await api.write('PUT', `/items/${encodeURIComponent(id)}`, { name: draft.name.trim(), categoryId: draft.categoryId, price: parsed.value, available: true, station: draft.station, modifierGroupIds: [] });
+      await api.write('PUT', `/items/${encodeURIComponent(id)}`, {
+        name: draft.name.trim(),
+        categoryId: draft.categoryId,
+        price: parsed.value,
+        available: true,
+        station: draft.station,
+        modifierGroupIds: [],
+      });
       setDraft((d) => ({ ...d, name: '', price: '' }));
       onSaved();
     });
@@ -186,10 +219,17 @@ function GroupEditor({ group, onSaved }: { group: ModifierGroup; onSaved(): void
         if ('error' in parsed) throw new Error(parsed.error);
         return { id: o.id, name: o.name, priceDelta: negative ? -parsed.value : parsed.value };
       });
-      await api.write('PUT', `/modifier-groups/${encodeURIComponent(group.id)}`, { name: draft.name, required: draft.required, min: draft.min, max: draft.max, options });
+      await api.write('PUT', `/modifier-groups/${encodeURIComponent(group.id)}`, {
+        name: draft.name,
+        required: draft.required,
+        min: draft.min,
+        max: draft.max,
+        options,
+      });
       onSaved();
     });
-  const setOption = (index: number, patch: Partial<(typeof draft.options)[number]>) => setDraft((d) => ({ ...d, options: d.options.map((o, i) => (i === index ? { ...o, ...patch } : o)) }));
+  const setOption = (index: number, patch: Partial<(typeof draft.options)[number]>) =>
+    setDraft((d) => ({ ...d, options: d.options.map((o, i) => (i === index ? { ...o, ...patch } : o)) }));
   return (
     <fieldset className="rounded border border-slate-200 p-3">
       <legend className="px-1 font-semibold">{group.name}</legend>
@@ -204,25 +244,62 @@ function GroupEditor({ group, onSaved }: { group: ModifierGroup; onSaved(): void
         </label>
         <label className="flex flex-col text-sm">
           {t('minChoices')}
-          <input className={`${inputClass} w-20`} type="number" min={0} value={draft.min} onChange={(e) => setDraft({ ...draft, min: Number(e.target.value) })} />
+          <input
+            className={`${inputClass} w-20`}
+            type="number"
+            min={0}
+            value={draft.min}
+            onChange={(e) => setDraft({ ...draft, min: Number(e.target.value) })}
+          />
         </label>
         <label className="flex flex-col text-sm">
           {t('maxChoices')}
-          <input className={`${inputClass} w-20`} type="number" min={1} value={draft.max} onChange={(e) => setDraft({ ...draft, max: Number(e.target.value) })} />
+          <input
+            className={`${inputClass} w-20`}
+            type="number"
+            min={1}
+            value={draft.max}
+            onChange={(e) => setDraft({ ...draft, max: Number(e.target.value) })}
+          />
         </label>
       </div>
       <ul className="mt-2 flex flex-col gap-1">
         {draft.options.map((option, index) => (
           <li key={option.id} className="flex flex-wrap items-center gap-2">
-            <input aria-label={t('optionName', { group: group.name, index: index + 1 })} className={inputClass} value={option.name} onChange={(e) => setOption(index, { name: e.target.value })} />
-            <input aria-label={t('optionDelta', { name: option.name })} className={`${inputClass} w-28 text-right`} inputMode="decimal" value={option.delta} onChange={(e) => setOption(index, { delta: e.target.value })} />
+            <input
+              aria-label={t('optionName', { group: group.name, index: index + 1 })}
+              className={inputClass}
+              value={option.name}
+              onChange={(e) => setOption(index, { name: e.target.value })}
+            />
+            <input
+              aria-label={t('optionDelta', { name: option.name })}
+              className={`${inputClass} w-28 text-right`}
+              inputMode="decimal"
+              value={option.delta}
+              onChange={(e) => setOption(index, { delta: e.target.value })}
+            />
             <span className="text-sm text-slate-500">{money(option.priceDelta)}</span>
-            {draft.options.length > 1 && <ConfirmButton label={t('removeOption', { name: option.name })} confirmLabel={t('confirmRemove')} onConfirm={() => setDraft((d) => ({ ...d, options: d.options.filter((_, i) => i !== index) }))} />}
+            {draft.options.length > 1 && (
+              <ConfirmButton
+                label={t('removeOption', { name: option.name })}
+                confirmLabel={t('confirmRemove')}
+                onConfirm={() => setDraft((d) => ({ ...d, options: d.options.filter((_, i) => i !== index) }))}
+              />
+            )}
           </li>
         ))}
       </ul>
       <div className="mt-2 flex gap-2">
-        <button className={quietButtonClass} onClick={() => setDraft((d) => ({ ...d, options: [...d.options, { id: `opt-${Date.now().toString(36)}`, name: t('newOption'), priceDelta: asMinor(0), delta: '0' }] }))}>
+        <button
+          className={quietButtonClass}
+          onClick={() =>
+            setDraft((d) => ({
+              ...d,
+              options: [...d.options, { id: `opt-${Date.now().toString(36)}`, name: t('newOption'), priceDelta: asMinor(0), delta: '0' }],
+            }))
+          }
+        >
           {t('addOptionTo', { group: group.name })}
         </button>
         <button className={buttonClass} disabled={action.busy} onClick={save}>

@@ -68,7 +68,14 @@ function SignIn({ onSignedIn }: { onSignedIn(session: OfficeSession): void }) {
         </label>
         <label className="flex flex-col gap-1">
           <span>{t('password')}</span>
-          <input className={inputClass} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            className={inputClass}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <ErrorLine error={error} />
         <button className={buttonClass} disabled={busy}>

@@ -11,7 +11,9 @@ export function OrdersSection() {
   const [range, setRange] = useState({ from: today, to: today });
   const [q, setQ] = useState('');
   const query = `from=${range.from}&to=${range.to}`;
-  const orders = useLoad<{ orders: OrderListEntry[] }>(range.from && range.to ? `/orders?${query}${q.trim() ? `&q=${encodeURIComponent(q.trim())}` : ''}` : null);
+  const orders = useLoad<{ orders: OrderListEntry[] }>(
+    range.from && range.to ? `/orders?${query}${q.trim() ? `&q=${encodeURIComponent(q.trim())}` : ''}` : null,
+  );
   const flagged = useLoad<{ rows: FlaggedOrder[] }>(range.from && range.to ? `/reports/flagged?${query}` : null);
   return (
     <>
@@ -24,7 +26,14 @@ export function OrdersSection() {
           {t('toDay')}
           <input className={inputClass} type="date" value={range.to} onChange={(e) => setRange((r) => ({ ...r, to: e.target.value }))} />
         </label>
-        <input type="search" aria-label={t('searchOrders')} placeholder={t('searchOrders')} className={inputClass} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          type="search"
+          aria-label={t('searchOrders')}
+          placeholder={t('searchOrders')}
+          className={inputClass}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
       </div>
       <Panel title={t('flaggedOrders')}>
         <ErrorLine error={flagged.error} />

@@ -29,7 +29,20 @@ const REPORTS: ReadonlyArray<{ name: string; label: MessageKey; chart?: { x: str
   { name: 'kitchen', label: 'reportKitchen', chart: { x: 'station', y: ['p50Seconds', 'p90Seconds'] } },
 ];
 
-const MONEY_COLUMNS = new Set(['gross', 'discount', 'discounts', 'net', 'amount', 'refunds', 'total', 'tax', 'serviceCharge', 'voids', 'averageTicket', 'payments']);
+const MONEY_COLUMNS = new Set([
+  'gross',
+  'discount',
+  'discounts',
+  'net',
+  'amount',
+  'refunds',
+  'total',
+  'tax',
+  'serviceCharge',
+  'voids',
+  'averageTicket',
+  'payments',
+]);
 const COLOURS = ['#0f766e', '#b45309'];
 
 export function ReportsSection() {
@@ -45,14 +58,19 @@ export function ReportsSection() {
   const csv = useAction();
   const rows = data?.rows ?? [];
   const columns = rows.length ? Object.keys(rows[0]) : [];
-  const cell = (column: string, value: Row[string]) => (Array.isArray(value) ? value.join(', ') : typeof value === 'number' && MONEY_COLUMNS.has(column) ? money(value) : String(value ?? '—'));
+  const cell = (column: string, value: Row[string]) =>
+    Array.isArray(value) ? value.join(', ') : typeof value === 'number' && MONEY_COLUMNS.has(column) ? money(value) : String(value ?? '—');
   const chart = report.chart;
 
   return (
     <Panel
       title={t('officeReports')}
       actions={
-        <button className={quietButtonClass} disabled={csv.busy} onClick={() => void csv.run(() => api.download(`/reports/${name}?${query}&format=csv`, `${name}-${range.from}-${range.to}.csv`))}>
+        <button
+          className={quietButtonClass}
+          disabled={csv.busy}
+          onClick={() => void csv.run(() => api.download(`/reports/${name}?${query}&format=csv`, `${name}-${range.from}-${range.to}.csv`))}
+        >
           {t('downloadCsv')}
         </button>
       }

@@ -50,7 +50,16 @@ export function StaffSection() {
         </label>
         <label className="flex flex-col text-sm">
           {t('pin')}
-          <input className={inputClass} inputMode="numeric" autoComplete="off" required pattern="\d{4,6}" title={t('pinRule')} value={draft.pin} onChange={(e) => setDraft({ ...draft, pin: e.target.value.replace(/\D/g, '').slice(0, 6) })} />
+          <input
+            className={inputClass}
+            inputMode="numeric"
+            autoComplete="off"
+            required
+            pattern="\d{4,6}"
+            title={t('pinRule')}
+            value={draft.pin}
+            onChange={(e) => setDraft({ ...draft, pin: e.target.value.replace(/\D/g, '').slice(0, 6) })}
+          />
         </label>
         <button className={buttonClass} disabled={add.busy}>
           {t('addStaff')}
@@ -73,7 +82,13 @@ function StaffRow({ member, onChange }: { member: StaffView; onChange(): void })
       <span className="text-sm text-slate-600">{t(`staffRole_${member.role}`)}</span>
       <label className="flex flex-col text-sm">
         {t('newPinFor', { name: member.name })}
-        <input className={`${inputClass} w-28`} inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))} />
+        <input
+          className={`${inputClass} w-28`}
+          inputMode="numeric"
+          autoComplete="off"
+          value={pin}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))}
+        />
       </label>
       <button
         className={quietButtonClass}

@@ -77,7 +77,12 @@ export function useLoad<T>(path: string | null, pollMs?: number): Loaded<T> {
 }
 
 /** Runs a write, keeps its error to show, and tells when it is busy. */
-export function useAction(): { busy: boolean; error: string | null; run(action: () => Promise<unknown>): Promise<boolean>; setError(message: string | null): void } {
+export function useAction(): {
+  busy: boolean;
+  error: string | null;
+  run(action: () => Promise<unknown>): Promise<boolean>;
+  setError(message: string | null): void;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const mounted = useRef(true);

@@ -46,7 +46,13 @@ export function CartPanel(props: CartProps) {
             return (
               <li key={line.key} aria-label={name} className="rounded border border-slate-200 p-2">
                 <div className="flex items-start gap-2">
-                  <input type="checkbox" aria-label={t('selectLine', { name })} checked={line.selected} onChange={(e) => props.onSelect(line.key, e.target.checked)} className="mt-1.5" />
+                  <input
+                    type="checkbox"
+                    aria-label={t('selectLine', { name })}
+                    checked={line.selected}
+                    onChange={(e) => props.onSelect(line.key, e.target.checked)}
+                    className="mt-1.5"
+                  />
                   <div className="flex-1">
                     <div className="font-medium">{name}</div>
                     {p && p.modifiers.length > 0 && <div className="text-sm text-slate-600">{p.modifiers.map((m) => m.name).join(', ')}</div>}
@@ -62,13 +68,21 @@ export function CartPanel(props: CartProps) {
                   </div>
                 </div>
                 <div className="mt-1 flex items-center gap-2">
-                  <button aria-label={t('decrease', { name })} className="h-9 w-9 rounded bg-slate-100 text-lg" onClick={() => props.onQty(line.key, line.qty - 1)}>
+                  <button
+                    aria-label={t('decrease', { name })}
+                    className="h-9 w-9 rounded bg-slate-100 text-lg"
+                    onClick={() => props.onQty(line.key, line.qty - 1)}
+                  >
                     −
                   </button>
                   <span aria-label={t('quantityOf', { name })} className="w-8 text-center font-semibold">
                     {line.qty}
                   </span>
-                  <button aria-label={t('increase', { name })} className="h-9 w-9 rounded bg-slate-100 text-lg" onClick={() => props.onQty(line.key, line.qty + 1)}>
+                  <button
+                    aria-label={t('increase', { name })}
+                    className="h-9 w-9 rounded bg-slate-100 text-lg"
+                    onClick={() => props.onQty(line.key, line.qty + 1)}
+                  >
                     +
                   </button>
                   <button aria-label={t('remove', { name })} className="ml-auto text-sm text-rose-700 underline" onClick={() => props.onQty(line.key, 0)}>
@@ -83,7 +97,10 @@ export function CartPanel(props: CartProps) {
       <fieldset className="flex flex-wrap gap-2">
         <legend className="sr-only">{t('orderType')}</legend>
         {(['dine_in', 'takeaway', 'delivery'] as const).map((type) => (
-          <label key={type} className={`cursor-pointer rounded-full px-3 py-1.5 text-sm ring-1 ${props.type === type ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`}>
+          <label
+            key={type}
+            className={`cursor-pointer rounded-full px-3 py-1.5 text-sm ring-1 ${props.type === type ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`}
+          >
             <input type="radio" className="sr-only" name="orderType" checked={props.type === type} onChange={() => props.onType(type)} />
             {type === 'dine_in' ? t('dineIn') : type === 'takeaway' ? t('takeaway') : t('delivery')}
           </label>
@@ -93,12 +110,22 @@ export function CartPanel(props: CartProps) {
         {props.type === 'dine_in' && (
           <label className="flex-1">
             <span className="block text-sm">{t('table')}</span>
-            <input className="w-full rounded border border-slate-300 px-2 py-1" maxLength={32} value={props.table} onChange={(e) => props.onTable(e.target.value)} />
+            <input
+              className="w-full rounded border border-slate-300 px-2 py-1"
+              maxLength={32}
+              value={props.table}
+              onChange={(e) => props.onTable(e.target.value)}
+            />
           </label>
         )}
         <label className="flex-1">
           <span className="block text-sm">{t('manualDiscount')}</span>
-          <input className="w-full rounded border border-slate-300 px-2 py-1" inputMode="decimal" value={props.discountPercent} onChange={(e) => props.onDiscount(e.target.value.replace(/[^\d.]/g, ''))} />
+          <input
+            className="w-full rounded border border-slate-300 px-2 py-1"
+            inputMode="decimal"
+            value={props.discountPercent}
+            onChange={(e) => props.onDiscount(e.target.value.replace(/[^\d.]/g, ''))}
+          />
         </label>
       </div>
       {priced && (
@@ -142,7 +169,11 @@ export function CartPanel(props: CartProps) {
         <button className="rounded px-3 py-3 ring-1 ring-slate-300" onClick={props.onClear} disabled={props.lines.length === 0}>
           {t('clearOrder')}
         </button>
-        <button className="flex-1 rounded-lg bg-emerald-600 px-4 py-3 text-lg font-bold text-white disabled:opacity-40" disabled={!priced || props.lines.length === 0} onClick={props.onCharge}>
+        <button
+          className="flex-1 rounded-lg bg-emerald-600 px-4 py-3 text-lg font-bold text-white disabled:opacity-40"
+          disabled={!priced || props.lines.length === 0}
+          onClick={props.onCharge}
+        >
           {anySelected ? t('splitSelected') : t('charge', { amount: priced ? money(priced.total) : '' })}
         </button>
       </div>

@@ -3,7 +3,17 @@ import { formatMoney, type Category, type Item, type OutletSettings } from '@kio
 import { useT } from '../../i18n';
 
 /** Menu by category with search; 86'd items are shown but cannot be ordered. */
-export function MenuGrid({ categories, items, settings, onPick }: { categories: Category[]; items: Item[]; settings: OutletSettings; onPick: (item: Item) => void }) {
+export function MenuGrid({
+  categories,
+  items,
+  settings,
+  onPick,
+}: {
+  categories: Category[];
+  items: Item[];
+  settings: OutletSettings;
+  onPick: (item: Item) => void;
+}) {
   const t = useT();
   const [category, setCategory] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -16,7 +26,14 @@ export function MenuGrid({ categories, items, settings, onPick }: { categories: 
   }, [items, category, query]);
   return (
     <section aria-label={t('menu')} className="flex min-h-0 flex-1 flex-col gap-2">
-      <input type="search" aria-label={t('search')} placeholder={t('search')} className="rounded-lg border border-slate-300 px-3 py-2" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        type="search"
+        aria-label={t('search')}
+        placeholder={t('search')}
+        className="rounded-lg border border-slate-300 px-3 py-2"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <div role="tablist" aria-label={t('menu')} className="flex flex-wrap gap-2">
         {[{ id: null, name: t('allCategories') }, ...sortedCategories].map((c) => (
           <button

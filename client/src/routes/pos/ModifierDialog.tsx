@@ -11,7 +11,19 @@ export interface PickedLine {
 }
 
 /** Options of an item: required/min/max enforced, price deltas shown, a note for the kitchen. */
-export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { item: Item; groups: ModifierGroup[]; settings: OutletSettings; onClose: () => void; onAdd: (line: PickedLine) => void }) {
+export function ModifierDialog({
+  item,
+  groups,
+  settings,
+  onClose,
+  onAdd,
+}: {
+  item: Item;
+  groups: ModifierGroup[];
+  settings: OutletSettings;
+  onClose: () => void;
+  onAdd: (line: PickedLine) => void;
+}) {
   const t = useT();
   const [selection, setSelection] = useState<Selection>({});
   const [note, setNote] = useState('');
@@ -35,7 +47,11 @@ export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { ite
               <legend className="px-1 font-semibold">
                 {group.name}{' '}
                 <span className="text-sm font-normal text-slate-500">
-                  ({[group.required ? t('required') : null, min > 0 ? t('chooseBetween', { min, max: group.max }) : t('chooseUpTo', { max: group.max })].filter(Boolean).join(', ')})
+                  (
+                  {[group.required ? t('required') : null, min > 0 ? t('chooseBetween', { min, max: group.max }) : t('chooseUpTo', { max: group.max })]
+                    .filter(Boolean)
+                    .join(', ')}
+                  )
                 </span>
               </legend>
               <div className="grid grid-cols-2 gap-2">
@@ -43,7 +59,10 @@ export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { ite
                   const checked = selection[group.id]?.includes(option.id) ?? false;
                   const full = !single && !checked && (selection[group.id]?.length ?? 0) >= group.max;
                   return (
-                    <label key={option.id} className={`flex cursor-pointer items-center gap-2 rounded border px-3 py-2 ${checked ? 'border-slate-900 bg-slate-100' : 'border-slate-200'} ${full ? 'opacity-50' : ''}`}>
+                    <label
+                      key={option.id}
+                      className={`flex cursor-pointer items-center gap-2 rounded border px-3 py-2 ${checked ? 'border-slate-900 bg-slate-100' : 'border-slate-200'} ${full ? 'opacity-50' : ''}`}
+                    >
                       <input
                         type={single ? 'radio' : 'checkbox'}
                         name={group.id}
@@ -52,7 +71,9 @@ export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { ite
                         onChange={() => setSelection((s) => toggleOption(group, s, option.id))}
                       />
                       <span className="flex-1">{option.name}</span>
-                      {option.priceDelta !== 0 && <span className="text-sm text-slate-600">{`${option.priceDelta > 0 ? '+' : '−'}${money(Math.abs(option.priceDelta))}`}</span>}
+                      {option.priceDelta !== 0 && (
+                        <span className="text-sm text-slate-600">{`${option.priceDelta > 0 ? '+' : '−'}${money(Math.abs(option.priceDelta))}`}</span>
+                      )}
                     </label>
                   );
                 })}
@@ -65,7 +86,9 @@ export function ModifierDialog({ item, groups, settings, onClose, onAdd }: { ite
           <input className="mt-1 w-full rounded border border-slate-300 px-3 py-2" maxLength={200} value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
         {problems.length > 0 && (
-          <p className="text-sm text-amber-700">{problems.map((p) => (p.kind === 'too_few' ? t('modifierNeedsMore', { group: p.group, min: p.min }) : `${p.group}: ≤ ${p.max}`)).join(' · ')}</p>
+          <p className="text-sm text-amber-700">
+            {problems.map((p) => (p.kind === 'too_few' ? t('modifierNeedsMore', { group: p.group, min: p.min }) : `${p.group}: ≤ ${p.max}`)).join(' · ')}
+          </p>
         )}
         <div className="flex items-center justify-end gap-2">
           <span className="mr-auto text-lg font-semibold">{money(unitPriceWith(item.price, groups, selection))}</span>

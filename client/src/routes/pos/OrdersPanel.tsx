@@ -27,7 +27,21 @@ export function kitchenStatusText(t: Translate, status: KitchenStatus): string {
 type Pending = { kind: 'void'; lineId: string; name: string; qty: number } | { kind: 'refund'; amount: number };
 
 /** Today's orders: search by number or provisional reference, status per station, void/refund. */
-export function OrdersPanel({ orders, settings, staff, day, deviceId, staffId }: { orders: ShownOrder[]; settings: OutletSettings; staff: StaffMember[]; day: DocSync; deviceId: string; staffId?: string }) {
+export function OrdersPanel({
+  orders,
+  settings,
+  staff,
+  day,
+  deviceId,
+  staffId,
+}: {
+  orders: ShownOrder[];
+  settings: OutletSettings;
+  staff: StaffMember[];
+  day: DocSync;
+  deviceId: string;
+  staffId?: string;
+}) {
   const t = useT();
   const [query, setQuery] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
@@ -42,12 +56,22 @@ export function OrdersPanel({ orders, settings, staff, day, deviceId, staffId }:
 
   return (
     <section aria-label={t('todaysOrders')} className="flex min-h-0 flex-1 flex-col gap-2">
-      <input type="search" aria-label={t('searchOrders')} placeholder={t('searchOrders')} className="rounded-lg border border-slate-300 px-3 py-2" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        type="search"
+        aria-label={t('searchOrders')}
+        placeholder={t('searchOrders')}
+        className="rounded-lg border border-slate-300 px-3 py-2"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {shown.length === 0 && <p className="text-slate-500">{t('noOrders')}</p>}
       <ul className="min-h-0 space-y-2 overflow-auto" aria-label={t('todaysOrders')}>
         {shown.map((o) => (
           <li key={o.id} aria-label={orderLabel(o)}>
-            <button className="flex w-full flex-wrap items-center gap-3 rounded-lg bg-white p-3 text-left shadow-sm ring-1 ring-slate-200" onClick={() => setOpenId(o.id)}>
+            <button
+              className="flex w-full flex-wrap items-center gap-3 rounded-lg bg-white p-3 text-left shadow-sm ring-1 ring-slate-200"
+              onClick={() => setOpenId(o.id)}
+            >
               <span className="text-xl font-bold">{o.number !== null ? `#${o.number}` : '—'}</span>
               <span className="font-mono">{o.provisionalRef}</span>
               <span className="text-sm text-slate-600">{statusText(o)}</span>
@@ -76,7 +100,11 @@ export function OrdersPanel({ orders, settings, staff, day, deviceId, staffId }:
                 open.lines
                   .filter((l) => l.qty - l.voidedQty > 0)
                   .map((l) => (
-                    <button key={l.id} className="rounded px-3 py-2 text-left ring-1 ring-rose-300" onClick={() => setPending({ kind: 'void', lineId: l.id, name: l.name, qty: l.qty - l.voidedQty })}>
+                    <button
+                      key={l.id}
+                      className="rounded px-3 py-2 text-left ring-1 ring-rose-300"
+                      onClick={() => setPending({ kind: 'void', lineId: l.id, name: l.name, qty: l.qty - l.voidedQty })}
+                    >
                       {t('voidLine', { name: l.name })}
                     </button>
                   ))}
@@ -97,7 +125,12 @@ export function OrdersPanel({ orders, settings, staff, day, deviceId, staffId }:
                   {pending.kind === 'refund' && (
                     <label className="block">
                       <span className="block text-sm">{t('refundAmount')}</span>
-                      <input inputMode="numeric" className="w-full rounded border px-2 py-1" value={String(pending.amount)} onChange={(e) => setPending({ kind: 'refund', amount: Number(e.target.value.replace(/\D/g, '')) || 0 })} />
+                      <input
+                        inputMode="numeric"
+                        className="w-full rounded border px-2 py-1"
+                        value={String(pending.amount)}
+                        onChange={(e) => setPending({ kind: 'refund', amount: Number(e.target.value.replace(/\D/g, '')) || 0 })}
+                      />
                     </label>
                   )}
                   <label className="block">
@@ -122,10 +155,20 @@ export function OrdersPanel({ orders, settings, staff, day, deviceId, staffId }:
           onApproved={(manager) => {
             const now = Date.now();
             if (pending.kind === 'void') {
-              voidLine(day.doc, open.id, { lineId: pending.lineId, qty: pending.qty, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId }, { now });
+              voidLine(
+                day.doc,
+                open.id,
+                { lineId: pending.lineId, qty: pending.qty, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId },
+                { now },
+              );
             } else {
               const method = open.payments[0]?.method ?? 'cash';
-              refund(day.doc, open.id, { amount: Math.min(pending.amount, open.paid - open.refunded), method, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId }, { now });
+              refund(
+                day.doc,
+                open.id,
+                { amount: Math.min(pending.amount, open.paid - open.refunded), method, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId },
+                { now },
+              );
             }
             setPending(null);
             setReason('');

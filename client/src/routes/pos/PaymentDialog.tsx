@@ -7,7 +7,17 @@ import { balanceDue, changeDue, makeTender, paidSoFar, quickCashAmounts, type Te
 const METHODS = ['cash', 'card', 'qris'] as const;
 
 /** Cash with quick amounts and change, card and QRIS as recorded tenders, any mix of them. */
-export function PaymentDialog({ total, settings, onClose, onComplete }: { total: number; settings: OutletSettings; onClose: () => void; onComplete: (tenders: Tender[]) => void }) {
+export function PaymentDialog({
+  total,
+  settings,
+  onClose,
+  onComplete,
+}: {
+  total: number;
+  settings: OutletSettings;
+  onClose: () => void;
+  onComplete: (tenders: Tender[]) => void;
+}) {
   const t = useT();
   const [tenders, setTenders] = useState<Tender[]>([]);
   const [method, setMethod] = useState<Tender['method']>('cash');
@@ -53,11 +63,15 @@ export function PaymentDialog({ total, settings, onClose, onComplete }: { total:
                   {methodName(tender.method)} {money(tender.amount)}
                   {tender.tendered !== undefined && tender.tendered !== tender.amount ? ` (${money(tender.tendered)})` : ''}
                 </span>
-                <button aria-label={t('removeTender', { n: i + 1 })} className="text-rose-700" onClick={() => {
-                  const next = tenders.filter((_, j) => j !== i);
-                  setTenders(next);
-                  setAmount(String(balanceDue(total, next)));
-                }}>
+                <button
+                  aria-label={t('removeTender', { n: i + 1 })}
+                  className="text-rose-700"
+                  onClick={() => {
+                    const next = tenders.filter((_, j) => j !== i);
+                    setTenders(next);
+                    setAmount(String(balanceDue(total, next)));
+                  }}
+                >
                   ✕
                 </button>
               </li>
@@ -68,7 +82,13 @@ export function PaymentDialog({ total, settings, onClose, onComplete }: { total:
           <>
             <div role="radiogroup" aria-label={t('payment')} className="flex gap-2">
               {METHODS.map((m) => (
-                <button key={m} role="radio" aria-checked={method === m} className={`flex-1 rounded-lg px-3 py-3 font-semibold ring-1 ${method === m ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`} onClick={() => setMethod(m)}>
+                <button
+                  key={m}
+                  role="radio"
+                  aria-checked={method === m}
+                  className={`flex-1 rounded-lg px-3 py-3 font-semibold ring-1 ${method === m ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`}
+                  onClick={() => setMethod(m)}
+                >
                   {methodName(m)}
                 </button>
               ))}
@@ -91,7 +111,12 @@ export function PaymentDialog({ total, settings, onClose, onComplete }: { total:
             >
               <label className="flex-1">
                 <span className="block text-sm">{method === 'cash' ? t('tendered') : t('amount')}</span>
-                <input inputMode="numeric" className="w-full rounded border border-slate-300 px-3 py-2 text-lg" value={amount} onChange={(e) => setAmount(e.target.value.replace(/\D/g, ''))} />
+                <input
+                  inputMode="numeric"
+                  className="w-full rounded border border-slate-300 px-3 py-2 text-lg"
+                  value={amount}
+                  onChange={(e) => setAmount(e.target.value.replace(/\D/g, ''))}
+                />
               </label>
               <button type="submit" className="rounded bg-slate-900 px-4 py-2.5 font-semibold text-white">
                 {t('addTender', { method: methodName(method) })}
@@ -103,7 +128,11 @@ export function PaymentDialog({ total, settings, onClose, onComplete }: { total:
           <button className="rounded px-4 py-2 ring-1 ring-slate-300" onClick={onClose}>
             {t('cancel')}
           </button>
-          <button className="rounded-lg bg-emerald-600 px-5 py-3 text-lg font-bold text-white disabled:opacity-40" disabled={due > 0} onClick={() => onComplete(tenders)}>
+          <button
+            className="rounded-lg bg-emerald-600 px-5 py-3 text-lg font-bold text-white disabled:opacity-40"
+            disabled={due > 0}
+            onClick={() => onComplete(tenders)}
+          >
             {t('complete')}
           </button>
         </div>

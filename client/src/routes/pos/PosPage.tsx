@@ -79,7 +79,15 @@ function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m
         <h2 className="text-xl font-bold">{t('signIn')}</h2>
         <label className="block">
           <span className="block text-sm">{t('pin')}</span>
-          <input autoFocus type="password" inputMode="numeric" autoComplete="off" className="w-full rounded border border-slate-300 px-3 py-2 text-center text-2xl tracking-[0.5em]" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))} />
+          <input
+            autoFocus
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            className="w-full rounded border border-slate-300 px-3 py-2 text-center text-2xl tracking-[0.5em]"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))}
+          />
         </label>
         <div className="grid grid-cols-3 gap-2" aria-hidden>
           {['1', '2', '3', '4', '5', '6', '7', '8', '9', '', '0', ''].map((d, i) =>
@@ -145,7 +153,9 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
 
   const addLine = (picked: PickedLine) => {
     setLines((current) => {
-      const same = current.find((l) => l.itemId === picked.itemId && !l.note && !picked.note && JSON.stringify(l.modifiers) === JSON.stringify(picked.modifiers));
+      const same = current.find(
+        (l) => l.itemId === picked.itemId && !l.note && !picked.note && JSON.stringify(l.modifiers) === JSON.stringify(picked.modifiers),
+      );
       if (same) return current.map((l) => (l === same ? { ...l, qty: l.qty + 1 } : l));
       return [...current, { key: newKey(), itemId: picked.itemId, qty: 1, modifiers: picked.modifiers, note: picked.note, selected: false }];
     });
@@ -202,10 +212,20 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
     <main className="flex min-h-0 flex-1 flex-col gap-3 p-3 lg:flex-row">
       <div className="flex min-h-0 flex-1 flex-col gap-2">
         <div role="tablist" className="no-print flex gap-2">
-          <button role="tab" aria-selected={view === 'menu'} className={`rounded-lg px-4 py-2 font-semibold ${view === 'menu' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`} onClick={() => setView('menu')}>
+          <button
+            role="tab"
+            aria-selected={view === 'menu'}
+            className={`rounded-lg px-4 py-2 font-semibold ${view === 'menu' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
+            onClick={() => setView('menu')}
+          >
             {t('menu')}
           </button>
-          <button role="tab" aria-selected={view === 'orders'} className={`rounded-lg px-4 py-2 font-semibold ${view === 'orders' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`} onClick={() => setView('orders')}>
+          <button
+            role="tab"
+            aria-selected={view === 'orders'}
+            className={`rounded-lg px-4 py-2 font-semibold ${view === 'orders' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
+            onClick={() => setView('orders')}
+          >
             {t('todaysOrders')} ({orders.length})
           </button>
         </div>
@@ -269,7 +289,9 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           }}
         />
       )}
-      {paying && payingPriced && <PaymentDialog total={payingPriced.total} settings={settings} onClose={() => setPaying(null)} onComplete={(tenders) => complete(paying, tenders)} />}
+      {paying && payingPriced && (
+        <PaymentDialog total={payingPriced.total} settings={settings} onClose={() => setPaying(null)} onComplete={(tenders) => complete(paying, tenders)} />
+      )}
       {receiptOrder && (
         <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/50 p-4">
           <div className="max-h-full space-y-3 overflow-auto rounded-xl bg-slate-50 p-4" role="region" aria-label={t('receipt')}>

@@ -2,8 +2,29 @@ import { describe, expect, it } from 'vitest';
 import type { ModifierGroup } from '@kiosk/shared';
 import { modifierProblems, selectionToModifiers, toggleOption, unitPriceWith } from './modifier-rules';
 
-const size = { id: 'size', name: 'Size', required: true, min: 1, max: 1, options: [{ id: 'reg', name: 'Regular', priceDelta: 0 }, { id: 'lg', name: 'Large', priceDelta: 5000 }] } as ModifierGroup;
-const extras = { id: 'extra', name: 'Extras', required: false, min: 0, max: 2, options: [{ id: 'shot', name: 'Extra shot', priceDelta: 6000 }, { id: 'oat', name: 'Oat milk', priceDelta: 7000 }, { id: 'syrup', name: 'Syrup', priceDelta: 4000 }] } as ModifierGroup;
+const size = {
+  id: 'size',
+  name: 'Size',
+  required: true,
+  min: 1,
+  max: 1,
+  options: [
+    { id: 'reg', name: 'Regular', priceDelta: 0 },
+    { id: 'lg', name: 'Large', priceDelta: 5000 },
+  ],
+} as ModifierGroup;
+const extras = {
+  id: 'extra',
+  name: 'Extras',
+  required: false,
+  min: 0,
+  max: 2,
+  options: [
+    { id: 'shot', name: 'Extra shot', priceDelta: 6000 },
+    { id: 'oat', name: 'Oat milk', priceDelta: 7000 },
+    { id: 'syrup', name: 'Syrup', priceDelta: 4000 },
+  ],
+} as ModifierGroup;
 
 describe('modifier rules', () => {
   it('requires a choice in a required group and caps a group at max', () => {

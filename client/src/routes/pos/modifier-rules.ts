@@ -7,7 +7,8 @@ import { modifierMinimum, type ModifierGroup, type Minor } from '@kiosk/shared';
 
 export type Selection = Record<string, string[]>;
 
-export type ModifierProblem = { kind: 'too_few'; groupId: string; group: string; min: number } | { kind: 'too_many'; groupId: string; group: string; max: number };
+export type ModifierProblem =
+  { kind: 'too_few'; groupId: string; group: string; min: number } | { kind: 'too_many'; groupId: string; group: string; max: number };
 
 export function modifierProblems(groups: ModifierGroup[], selection: Selection): ModifierProblem[] {
   const problems: ModifierProblem[] = [];

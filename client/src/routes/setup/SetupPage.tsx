@@ -26,7 +26,10 @@ export function SetupPage() {
     setBusy(true);
     setError(null);
     try {
-      const stationList = stations.split(',').map((s) => s.trim()).filter(Boolean);
+      const stationList = stations
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const paired = await pairDevice({ serverUrl, code, name: name || (kind === 'kitchen' ? 'Kitchen display' : 'Terminal'), kind, stations: stationList });
       await closeSession();
       saveCredentials({
@@ -73,11 +76,23 @@ export function SetupPage() {
       <form onSubmit={submit} className="mt-4 space-y-4 rounded-lg bg-white p-4 shadow">
         <label className="block">
           <span className="block text-sm font-medium">{t('serverUrl')}</span>
-          <input className="mt-1 w-full rounded border border-slate-300 px-3 py-2" type="url" required value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} />
+          <input
+            className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+            type="url"
+            required
+            value={serverUrl}
+            onChange={(e) => setServerUrl(e.target.value)}
+          />
         </label>
         <label className="block">
           <span className="block text-sm font-medium">{t('pairingCode')}</span>
-          <input className="mt-1 w-full rounded border border-slate-300 px-3 py-2 font-mono text-xl uppercase tracking-widest" required autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} />
+          <input
+            className="mt-1 w-full rounded border border-slate-300 px-3 py-2 font-mono text-xl uppercase tracking-widest"
+            required
+            autoComplete="off"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
         </label>
         <label className="block">
           <span className="block text-sm font-medium">{t('deviceName')}</span>

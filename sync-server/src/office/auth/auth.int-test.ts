@@ -13,15 +13,31 @@ import { startApiServer, type ApiServer } from '../../testing/office-fixtures';
 
 async function seedTenant(store: KioskDatabase, tenant: string, domain: string): Promise<void> {
   await store.db.insertInto('tenants').values({ tenant_id: tenant, name: tenant }).execute();
-  await store.db.insertInto('outlets').values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' }).execute();
+  await store.db
+    .insertInto('outlets')
+    .values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' })
+    .execute();
   for (const role of ['owner', 'manager'] as const) {
     const id = `${tenant}-${role}`;
-    await store.db.insertInto('users').values({ id, tenant_id: tenant, email: `${role}@${domain}`, name: id, role, password_hash: await hashPassword('demo1234') }).execute();
+    await store.db
+      .insertInto('users')
+      .values({ id, tenant_id: tenant, email: `${role}@${domain}`, name: id, role, password_hash: await hashPassword('demo1234') })
+      .execute();
     if (role === 'manager') await store.db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: id, outlet_id: 'main' }).execute();
   }
   await store.db
     .insertInto('devices')
-    .values({ id: `${tenant}-device`, tenant_id: tenant, outlet_id: 'main', name: `${tenant} till`, kind: 'terminal', code: 'A', stations: '[]', token_jti: null, created_by: 'seed' })
+    .values({
+      id: `${tenant}-device`,
+      tenant_id: tenant,
+      outlet_id: 'main',
+      name: `${tenant} till`,
+      kind: 'terminal',
+      code: 'A',
+      stations: '[]',
+      token_jti: null,
+      created_by: 'seed',
+    })
     .execute();
   await store.db.insertInto('audit_log').values({ tenant_id: tenant, outlet_id: 'main', actor: 'seed', action: 'seed', details: '{}' }).execute();
 }
@@ -160,9 +176,13 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
       expect(seen.users.map((u) => u.email).sort()).toEqual(['manager@acme.test', 'owner@acme.test']);
       expect(seen.role).toBe('kiosk_app');
       await expect(
-        withTenant(store, 'acme', (trx) => trx.insertInto('audit_log').values({ tenant_id: 'demo', outlet_id: 'main', actor: 'x', action: 'forged', details: '{}' }).execute()),
+        withTenant(store, 'acme', (trx) =>
+          trx.insertInto('audit_log').values({ tenant_id: 'demo', outlet_id: 'main', actor: 'x', action: 'forged', details: '{}' }).execute(),
+        ),
       ).rejects.toThrow(/row-level security/);
-      const updated = await withTenant(store, 'acme', (trx) => trx.updateTable('devices').set({ name: 'hijacked' }).where('id', '=', demoDevice.id).executeTakeFirst());
+      const updated = await withTenant(store, 'acme', (trx) =>
+        trx.updateTable('devices').set({ name: 'hijacked' }).where('id', '=', demoDevice.id).executeTakeFirst(),
+      );
       expect(Number(updated.numUpdatedRows)).toBe(0);
       // The role does not outlive the transaction on a pooled connection.
       expect((await sql<{ r: string }>`select current_user as r`.execute(store.db)).rows[0].r).not.toBe('kiosk_app');
@@ -180,7 +200,10 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
 
   describe('errors', () => {
     test('CORS: any origin may call with a bearer token (no cookies)', async () => {
-      const preflight = await fetch(`${api.url}/api/auth/login`, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.test', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(`${api.url}/api/auth/login`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://elsewhere.test', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);

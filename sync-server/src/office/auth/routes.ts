@@ -34,7 +34,13 @@ export function authRoutes(ctx: ApiContext): Router {
       ctx.limits.signIn.fail(key);
       if (user) {
         await withTenant(ctx.store, user.tenant_id, (trx) =>
-          writeAudit(trx, { tenant: user.tenant_id, outlet: null, actor: `user:${user.id}`, action: 'auth.sign_in_failed', details: { email: user.email, ip: clientIp(req) } }),
+          writeAudit(trx, {
+            tenant: user.tenant_id,
+            outlet: null,
+            actor: `user:${user.id}`,
+            action: 'auth.sign_in_failed',
+            details: { email: user.email, ip: clientIp(req) },
+          }),
         );
       }
       throw unauthorized('email or password is wrong');
@@ -44,8 +50,19 @@ export function authRoutes(ctx: ApiContext): Router {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet);
       const session = await startUserSession(ctx, trx, { id: user.id, tenant: user.tenant_id, role: user.role }, outlet);
-      await writeAudit(trx, { tenant: user.tenant_id, outlet: null, actor: `user:${user.id}`, action: 'auth.sign_in', details: { email: user.email, ip: clientIp(req) } });
-      return { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id }, outlet, outlets } satisfies SignInResponse;
+      await writeAudit(trx, {
+        tenant: user.tenant_id,
+        outlet: null,
+        actor: `user:${user.id}`,
+        action: 'auth.sign_in',
+        details: { email: user.email, ip: clientIp(req) },
+      });
+      return {
+        ...session,
+        user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id },
+        outlet,
+        outlets,
+      } satisfies SignInResponse;
     });
     res.json(result);
   });
@@ -67,8 +84,19 @@ export function authRoutes(ctx: ApiContext): Router {
         .executeTakeFirst();
       if (!claimed) {
         // Reuse of a rotated token: someone else holds a copy. Sign the whole family out.
-        const family = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('family_id', '=', row.family_id).returning('access_jti').execute();
-        await writeAudit(trx, { tenant: row.tenant_id, outlet: null, actor: `user:${row.user_id}`, action: 'auth.refresh_reused', details: { family: row.family_id } });
+        const family = await trx
+          .updateTable('refresh_tokens')
+          .set({ revoked_at: new Date(ctx.now()) })
+          .where('family_id', '=', row.family_id)
+          .returning('access_jti')
+          .execute();
+        await writeAudit(trx, {
+          tenant: row.tenant_id,
+          outlet: null,
+          actor: `user:${row.user_id}`,
+          action: 'auth.refresh_reused',
+          details: { family: row.family_id },
+        });
         return { kind: 'reused' as const, jtis: family.map((f) => f.access_jti).filter((j): j is string => !!j) };
       }
       const user = await trx.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled_at']).where('id', '=', row.user_id).executeTakeFirst();
@@ -76,7 +104,15 @@ export function authRoutes(ctx: ApiContext): Router {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet ?? row.outlet_id);
       const session = await startUserSession(ctx, trx, { id: user.id, tenant: row.tenant_id, role: user.role }, outlet, row.family_id);
-      return { kind: 'ok' as const, body: { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id }, outlet, outlets } satisfies SignInResponse };
+      return {
+        kind: 'ok' as const,
+        body: {
+          ...session,
+          user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id },
+          outlet,
+          outlets,
+        } satisfies SignInResponse,
+      };
     });
     if (outcome.kind === 'reused') {
       for (const jti of outcome.jtis) {
@@ -95,9 +131,19 @@ export function authRoutes(ctx: ApiContext): Router {
     const jtis = [p.jti];
     await withTenant(ctx.store, p.tenant, async (trx) => {
       if (body.refreshToken && p.kind === 'user') {
-        const row = await trx.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(body.refreshToken)).where('user_id', '=', p.userId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('refresh_tokens')
+          .select('family_id')
+          .where('token_hash', '=', sha256(body.refreshToken))
+          .where('user_id', '=', p.userId)
+          .executeTakeFirst();
         if (row) {
-          const family = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('family_id', '=', row.family_id).returning('access_jti').execute();
+          const family = await trx
+            .updateTable('refresh_tokens')
+            .set({ revoked_at: new Date(ctx.now()) })
+            .where('family_id', '=', row.family_id)
+            .returning('access_jti')
+            .execute();
           for (const f of family) if (f.access_jti) jtis.push(f.access_jti);
         }
       }
@@ -133,9 +179,20 @@ export function authRoutes(ctx: ApiContext): Router {
     const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
     const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });
     await withTenant(ctx.store, p.tenant, (trx) =>
-      writeAudit(trx, { tenant: p.tenant, outlet: p.outlet, actor: `staff:${staff.id}`, action: 'auth.pin_sign_in', details: { staff: staff.name, device: p.deviceId } }),
+      writeAudit(trx, {
+        tenant: p.tenant,
+        outlet: p.outlet,
+        actor: `staff:${staff.id}`,
+        action: 'auth.pin_sign_in',
+        details: { staff: staff.name, device: p.deviceId },
+      }),
     );
-    res.json({ accessToken: access.token, expiresAt: access.expiresAt, role, staff: { id: staff.id, name: staff.name, role: staff.role } } satisfies PinSignInResponse);
+    res.json({
+      accessToken: access.token,
+      expiresAt: access.expiresAt,
+      role,
+      staff: { id: staff.id, name: staff.name, role: staff.role },
+    } satisfies PinSignInResponse);
   });
 
   router.get('/me', authenticate(ctx), async (_req, res) => {
@@ -145,7 +202,16 @@ export function authRoutes(ctx: ApiContext): Router {
       const rows = await trx.selectFrom('outlets').select(['id', 'name', 'time_zone', 'currency']).where('id', '=', p.outlet).execute();
       return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, currency: r.currency }));
     });
-    res.json({ kind: p.kind, id: actorId(p), name: p.name, role: p.role, tenant: p.tenant, outlet: p.outlet, expiresAt: p.exp * 1000, outlets } satisfies MeResponse);
+    res.json({
+      kind: p.kind,
+      id: actorId(p),
+      name: p.name,
+      role: p.role,
+      tenant: p.tenant,
+      outlet: p.outlet,
+      expiresAt: p.exp * 1000,
+      outlets,
+    } satisfies MeResponse);
   });
 
   return router;

@@ -66,9 +66,11 @@ const KINDS: Record<Kind, KindSpec> = {
     label: 'item',
     schema: CATALOG_BODIES.items,
     check: (value: z.output<typeof itemSchema>, s) => {
-      if (!s.categories.some((c) => c.id === value.categoryId)) throw badRequest(`categoryId: no category ${JSON.stringify(value.categoryId)} in this outlet`, 'categoryId');
+      if (!s.categories.some((c) => c.id === value.categoryId))
+        throw badRequest(`categoryId: no category ${JSON.stringify(value.categoryId)} in this outlet`, 'categoryId');
       value.modifierGroupIds.forEach((g, i) => {
-        if (!s.modifierGroups.some((m) => m.id === g)) throw badRequest(`modifierGroupIds.${i}: no modifier group ${JSON.stringify(g)} in this outlet`, `modifierGroupIds.${i}`);
+        if (!s.modifierGroups.some((m) => m.id === g))
+          throw badRequest(`modifierGroupIds.${i}: no modifier group ${JSON.stringify(g)} in this outlet`, `modifierGroupIds.${i}`);
       });
       const taxes = s.settings?.taxes ?? [];
       value.taxIds?.forEach((t, i) => {
@@ -96,7 +98,8 @@ const KINDS: Record<Kind, KindSpec> = {
         });
       } else if (scope.kind === 'category') {
         scope.categoryIds.forEach((id, i) => {
-          if (!s.categories.some((x) => x.id === id)) throw badRequest(`scope.categoryIds.${i}: no category ${JSON.stringify(id)} in this outlet`, `scope.categoryIds.${i}`);
+          if (!s.categories.some((x) => x.id === id))
+            throw badRequest(`scope.categoryIds.${i}: no category ${JSON.stringify(id)} in this outlet`, `scope.categoryIds.${i}`);
         });
       }
     },
@@ -120,15 +123,22 @@ export function catalogRoutes(ctx: ApiContext): Router {
     const sent = new Set(Object.keys(req.body as object));
     const patch = Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.has(k))) as Partial<z.output<typeof outletSettingsSchema>>;
     if (Object.keys(patch).length === 0) throw badRequest('body: give at least one setting to change', 'body');
-    if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) throw badRequest(`timeZone: ${JSON.stringify(patch.timeZone)} is not an IANA time zone`, 'timeZone');
+    if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone))
+      throw badRequest(`timeZone: ${JSON.stringify(patch.timeZone)} is not an IANA time zone`, 'timeZone');
     const before = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id)).settings;
-    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) => writeSettings(doc, patch));
+    await editOutletDoc(ctx, p, outlet.id, { action: 'settings.update', details: { before: pick(before, Object.keys(patch)), after: patch } }, (doc) =>
+      writeSettings(doc, patch),
+    );
     // The outlets row mirrors what reports need without reading the document.
     if (patch.name !== undefined || patch.timeZone !== undefined || patch.currency !== undefined) {
       await withTenant(ctx.store, p.tenant, (trx) =>
         trx
           .updateTable('outlets')
-          .set({ ...(patch.name ? { name: patch.name } : {}), ...(patch.timeZone ? { time_zone: patch.timeZone } : {}), ...(patch.currency ? { currency: patch.currency } : {}) })
+          .set({
+            ...(patch.name ? { name: patch.name } : {}),
+            ...(patch.timeZone ? { time_zone: patch.timeZone } : {}),
+            ...(patch.currency ? { currency: patch.currency } : {}),
+          })
           .where('id', '=', outlet.id)
           .execute(),
       );
@@ -182,8 +192,12 @@ export function catalogRoutes(ctx: ApiContext): Router {
     const snapshot = readOutlet(await readOutletDoc(ctx, p.tenant, outlet.id));
     const item = snapshot.items.find((i) => i.id === id);
     if (!item) throw notFound(`item ${JSON.stringify(id)}`);
-    await editOutletDoc(ctx, p, outlet.id, { action: 'catalog.items.availability', details: { id, name: item.name, before: item.available, after: available } }, (doc) =>
-      putItem(doc, { ...item, available }),
+    await editOutletDoc(
+      ctx,
+      p,
+      outlet.id,
+      { action: 'catalog.items.availability', details: { id, name: item.name, before: item.available, after: available } },
+      (doc) => putItem(doc, { ...item, available }),
     );
     res.json({ item: { ...item, available } });
   });

@@ -40,12 +40,26 @@ export async function createPairingCode(
   const expiresAt = now + PAIRING_TTL_MS;
   await withTenant(store, input.tenant, async (trx) => {
     const outlet = await trx.selectFrom('outlets').select('id').where('id', '=', input.outlet).executeTakeFirst();
-    if (!outlet) throw new Error(`outlet ${JSON.stringify(input.outlet)} of tenant ${JSON.stringify(input.tenant)} does not exist (run kiosk seed-demo or create it)`);
+    if (!outlet)
+      throw new Error(`outlet ${JSON.stringify(input.outlet)} of tenant ${JSON.stringify(input.tenant)} does not exist (run kiosk seed-demo or create it)`);
     await trx
       .insertInto('pairing_codes')
-      .values({ code_hash: hashPairingCode(code), tenant_id: input.tenant, outlet_id: input.outlet, created_by: input.createdBy, created_at: new Date(now), expires_at: new Date(expiresAt) })
+      .values({
+        code_hash: hashPairingCode(code),
+        tenant_id: input.tenant,
+        outlet_id: input.outlet,
+        created_by: input.createdBy,
+        created_at: new Date(now),
+        expires_at: new Date(expiresAt),
+      })
       .execute();
-    await writeAudit(trx, { tenant: input.tenant, outlet: input.outlet, actor: input.createdBy, action: 'device.pairing_code_created', details: { expiresAt: new Date(expiresAt).toISOString() } });
+    await writeAudit(trx, {
+      tenant: input.tenant,
+      outlet: input.outlet,
+      actor: input.createdBy,
+      action: 'device.pairing_code_created',
+      details: { expiresAt: new Date(expiresAt).toISOString() },
+    });
   });
   return { code, expiresAt };
 }

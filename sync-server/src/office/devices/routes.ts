@@ -68,9 +68,25 @@ export function pairRoute(ctx: ApiContext): Router {
           const next = nextDeviceCode([...rows.map((r) => r.code), ...docDevices.map((d) => d.code)]);
           await trx
             .insertInto('devices')
-            .values({ id: deviceId, tenant_id: tenant, outlet_id: outlet, name: body.name, kind: body.kind, code: next, stations: JSON.stringify(stations), token_jti: access.jti, created_by: pairing.created_by })
+            .values({
+              id: deviceId,
+              tenant_id: tenant,
+              outlet_id: outlet,
+              name: body.name,
+              kind: body.kind,
+              code: next,
+              stations: JSON.stringify(stations),
+              token_jti: access.jti,
+              created_by: pairing.created_by,
+            })
             .execute();
-          await writeAudit(trx, { tenant, outlet, actor: pairing.created_by, action: 'device.paired', details: { deviceId, name: body.name, kind: body.kind, code: next } });
+          await writeAudit(trx, {
+            tenant,
+            outlet,
+            actor: pairing.created_by,
+            action: 'device.paired',
+            details: { deviceId, name: body.name, kind: body.kind, code: next },
+          });
           return next;
         });
         break;
@@ -101,7 +117,9 @@ export function deviceRoutes(ctx: ApiContext): Router {
   router.get('/devices', async (_req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const rows = await withTenant(ctx.store, p.tenant, (trx) => trx.selectFrom('devices').selectAll().where('outlet_id', '=', outlet.id).orderBy('code').execute());
+    const rows = await withTenant(ctx.store, p.tenant, (trx) =>
+      trx.selectFrom('devices').selectAll().where('outlet_id', '=', outlet.id).orderBy('code').execute(),
+    );
     const docDevices = readOutlet(await ctx.relay.getDoc(outletDocName(p.tenant, outlet.id))).devices;
     const known = new Set(rows.map((r) => r.id));
     const devices: DeviceView[] = [
@@ -115,7 +133,9 @@ export function deviceRoutes(ctx: ApiContext): Router {
         revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
         paired: true,
       })),
-      ...docDevices.filter((d) => !known.has(d.id)).map((d) => ({ id: d.id, name: d.name, kind: d.kind, code: d.code, stations: d.stations, createdAt: null, revokedAt: null, paired: false })),
+      ...docDevices
+        .filter((d) => !known.has(d.id))
+        .map((d) => ({ id: d.id, name: d.name, kind: d.kind, code: d.code, stations: d.stations, createdAt: null, revokedAt: null, paired: false })),
     ];
     res.json({ devices } satisfies DevicesResponse);
   });
@@ -141,7 +161,9 @@ export function deviceRoutes(ctx: ApiContext): Router {
       const device = { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations } as Device;
       await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putDevice(doc, device));
     }
-    res.json({ device: { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations, revokedAt: row.revoked_at?.toISOString() ?? null } } satisfies DeviceUpdated);
+    res.json({
+      device: { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations, revokedAt: row.revoked_at?.toISOString() ?? null },
+    } satisfies DeviceUpdated);
   });
 
   router.post('/devices/:deviceId/revoke', async (req, res) => {
@@ -158,7 +180,13 @@ export function deviceRoutes(ctx: ApiContext): Router {
         .where('id', '=', deviceId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await writeAudit(trx, { tenant: p.tenant, outlet: outlet.id, actor: actorId(p), action: 'device.revoked', details: { deviceId, name: found.name, code: found.code } });
+      await writeAudit(trx, {
+        tenant: p.tenant,
+        outlet: outlet.id,
+        actor: actorId(p),
+        action: 'device.revoked',
+        details: { deviceId, name: found.name, code: found.code },
+      });
       return updated;
     });
     if (row.token_jti) await revokeJti(ctx.store.db, row.token_jti);
@@ -166,9 +194,11 @@ export function deviceRoutes(ctx: ApiContext): Router {
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
       removeCatalogEntry(doc, 'devices', deviceId);
     });
-    res.json({ device: { id: row.id, name: row.name, code: row.code, revokedAt: row.revoked_at?.toISOString() ?? null }, disconnected: closed } satisfies DeviceRevoked);
+    res.json({
+      device: { id: row.id, name: row.name, code: row.code, revokedAt: row.revoked_at?.toISOString() ?? null },
+      disconnected: closed,
+    } satisfies DeviceRevoked);
   });
 
   return router;
 }
-

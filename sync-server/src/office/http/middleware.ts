@@ -70,7 +70,12 @@ export function loadOutlet(ctx: ApiContext): RequestHandler {
       const outlet = await trx.selectFrom('outlets').select(['tenant_id', 'id', 'name', 'time_zone', 'currency']).where('id', '=', outletId).executeTakeFirst();
       if (!outlet) return { outlet: undefined, assigned: false };
       if (p.kind === 'user' && p.role === 'manager') {
-        const link = await trx.selectFrom('user_outlets').select('outlet_id').where('user_id', '=', p.userId).where('outlet_id', '=', outletId).executeTakeFirst();
+        const link = await trx
+          .selectFrom('user_outlets')
+          .select('outlet_id')
+          .where('user_id', '=', p.userId)
+          .where('outlet_id', '=', outletId)
+          .executeTakeFirst();
         return { outlet, assigned: link !== undefined };
       }
       return { outlet, assigned: p.kind === 'user' || p.outlet === outletId };

@@ -26,5 +26,7 @@ export async function editOutletDoc(
 ): Promise<void> {
   // Relay first, outside any transaction (see withTenant); the audit row follows.
   await ctx.relay.transactDoc(outletDocName(p.tenant, outlet), { deviceId: actorId(p) }, edit);
-  await withTenant(ctx.store, p.tenant, (trx) => writeAudit(trx, { tenant: p.tenant, outlet, actor: actorId(p), action: audit.action, details: { ...audit.details, by: p.name } }));
+  await withTenant(ctx.store, p.tenant, (trx) =>
+    writeAudit(trx, { tenant: p.tenant, outlet, actor: actorId(p), action: audit.action, details: { ...audit.details, by: p.name } }),
+  );
 }

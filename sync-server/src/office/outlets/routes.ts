@@ -37,7 +37,10 @@ export function peopleRoutes(ctx: ApiContext): Router {
     await withTenant(ctx.store, p.tenant, async (trx) => {
       const exists = await trx.selectFrom('outlets').select('id').where('id', '=', body.id).executeTakeFirst();
       if (exists) throw conflict(`id: outlet ${JSON.stringify(body.id)} already exists`, 'id');
-      await trx.insertInto('outlets').values({ tenant_id: p.tenant, id: body.id, name: body.name, time_zone: body.timeZone, currency: body.currency }).execute();
+      await trx
+        .insertInto('outlets')
+        .values({ tenant_id: p.tenant, id: body.id, name: body.name, time_zone: body.timeZone, currency: body.currency })
+        .execute();
     });
     await editOutletDoc(ctx, p, body.id, { action: 'outlet.create', details: { id: body.id, name: body.name } }, (doc) =>
       writeSettings(doc, {
@@ -88,9 +91,22 @@ export function peopleRoutes(ctx: ApiContext): Router {
       body.outlets.forEach((o, i) => {
         if (!outlets.some((x) => x.id === o)) throw badRequest(`outlets.${i}: no outlet ${JSON.stringify(o)}`, `outlets.${i}`);
       });
-      await trx.insertInto('users').values({ id, tenant_id: p.tenant, email: body.email, name: body.name, role: body.role, password_hash: passwordHash }).execute();
-      if (body.outlets.length) await trx.insertInto('user_outlets').values(body.outlets.map((o) => ({ tenant_id: p.tenant, user_id: id, outlet_id: o }))).execute();
-      await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'user.create', details: { id, email: body.email, role: body.role, outlets: body.outlets } });
+      await trx
+        .insertInto('users')
+        .values({ id, tenant_id: p.tenant, email: body.email, name: body.name, role: body.role, password_hash: passwordHash })
+        .execute();
+      if (body.outlets.length)
+        await trx
+          .insertInto('user_outlets')
+          .values(body.outlets.map((o) => ({ tenant_id: p.tenant, user_id: id, outlet_id: o })))
+          .execute();
+      await writeAudit(trx, {
+        tenant: p.tenant,
+        outlet: null,
+        actor: actorId(p),
+        action: 'user.create',
+        details: { id, email: body.email, role: body.role, outlets: body.outlets },
+      });
     });
     res.status(201).json({ user: { id, email: body.email, name: body.name, role: body.role, outlets: body.outlets } } satisfies UserCreated);
   });
@@ -100,9 +116,20 @@ export function peopleRoutes(ctx: ApiContext): Router {
     const userId = String(req.params.userId);
     if (p.kind === 'user' && p.userId === userId) throw conflict('you cannot disable your own account', 'userId');
     const jtis = await withTenant(ctx.store, p.tenant, async (trx) => {
-      const user = await trx.updateTable('users').set({ disabled_at: new Date(ctx.now()) }).where('id', '=', userId).where('disabled_at', 'is', null).returning(['id', 'email']).executeTakeFirst();
+      const user = await trx
+        .updateTable('users')
+        .set({ disabled_at: new Date(ctx.now()) })
+        .where('id', '=', userId)
+        .where('disabled_at', 'is', null)
+        .returning(['id', 'email'])
+        .executeTakeFirst();
       if (!user) throw notFound(`user ${JSON.stringify(userId)}`);
-      const tokens = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date(ctx.now()) }).where('user_id', '=', userId).returning('access_jti').execute();
+      const tokens = await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: new Date(ctx.now()) })
+        .where('user_id', '=', userId)
+        .returning('access_jti')
+        .execute();
       await writeAudit(trx, { tenant: p.tenant, outlet: null, actor: actorId(p), action: 'user.disable', details: { id: userId, email: user.email } });
       return tokens.map((t) => t.access_jti).filter((j): j is string => !!j);
     });

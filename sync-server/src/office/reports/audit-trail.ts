@@ -111,7 +111,13 @@ export async function auditTrail(db: ReportDb, q: AuditQuery): Promise<AuditEntr
       .limit(q.limit)
       .execute();
     for (const w of writes) {
-      entries.push({ at: w.created_at.toISOString(), actor: w.device_id, action: 'document.update', details: { doc: docName, updateId: w.id, bytes: Number(w.bytes), origin: w.origin }, source: 'document' });
+      entries.push({
+        at: w.created_at.toISOString(),
+        actor: w.device_id,
+        action: 'document.update',
+        details: { doc: docName, updateId: w.id, bytes: Number(w.bytes), origin: w.origin },
+        source: 'document',
+      });
     }
   }
   entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

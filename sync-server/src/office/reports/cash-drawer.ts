@@ -22,7 +22,9 @@ export async function cashDrawer(db: ReportDb, input: { tenant: string; outlet: 
       (select coalesce(sum(p.amount), 0) from payments p join orders o on o.tenant_id = p.tenant_id and o.outlet_id = p.outlet_id and o.id = p.order_id
         where o.tenant_id = ${input.tenant} and o.outlet_id = ${input.outlet} and o.business_day = ${input.day}::date and p.method = 'cash') as sales,
       (select coalesce(sum(r.amount), 0) from voids_refunds r join orders o on o.tenant_id = r.tenant_id and o.outlet_id = r.outlet_id and o.id = r.order_id
-        where o.tenant_id = ${input.tenant} and o.outlet_id = ${input.outlet} and o.business_day = ${input.day}::date and r.kind = 'refund' and r.method = 'cash') as refunds`.execute(db);
+        where o.tenant_id = ${input.tenant} and o.outlet_id = ${input.outlet} and o.business_day = ${input.day}::date and r.kind = 'refund' and r.method = 'cash') as refunds`.execute(
+    db,
+  );
   const cashSales = Number(cash.rows[0]?.sales ?? 0);
   const cashRefunds = Number(cash.rows[0]?.refunds ?? 0);
   const float = sum('float');

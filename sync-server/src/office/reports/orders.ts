@@ -73,7 +73,9 @@ export async function listOrders(db: ReportDb, r: ReportRange & { search?: strin
 }
 
 export async function orderDetail(db: ReportDb, input: { tenant: string; outlet: string; orderId: string }): Promise<OrderDetail | undefined> {
-  const head = await sql<OrderRow & { subtotal: number; discount: number; service_charge: number; tax: number; rounding: number; voided_amount: number; note: string | null }>`
+  const head = await sql<
+    OrderRow & { subtotal: number; discount: number; service_charge: number; tax: number; rounding: number; voided_amount: number; note: string | null }
+  >`
     select o.*, o."table" from orders o where o.tenant_id = ${input.tenant} and o.outlet_id = ${input.outlet} and o.id = ${input.orderId}`.execute(db);
   const o = head.rows[0];
   if (!o) return undefined;
@@ -136,6 +138,14 @@ export async function orderDetail(db: ReportDb, input: { tenant: string; outlet:
       staffId: str(x.staff_id),
       at: iso(x.at as Date),
     })),
-    kitchen: kitchen.rows.map((k) => ({ id: String(k.id), kind: String(k.kind), station: String(k.station), status: String(k.status), lineId: str(k.line_id), deviceId: String(k.device_id), at: iso(k.at as Date) })),
+    kitchen: kitchen.rows.map((k) => ({
+      id: String(k.id),
+      kind: String(k.kind),
+      station: String(k.station),
+      status: String(k.status),
+      lineId: str(k.line_id),
+      deviceId: String(k.device_id),
+      at: iso(k.at as Date),
+    })),
   };
 }

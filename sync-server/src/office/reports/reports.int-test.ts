@@ -24,9 +24,15 @@ const NEXT = '2026-11-21';
 
 async function seedTenant(store: KioskDatabase, tenant: string, users: Array<{ id: string; email: string; role: 'owner' | 'manager' }>): Promise<void> {
   await store.db.insertInto('tenants').values({ tenant_id: tenant, name: tenant }).execute();
-  await store.db.insertInto('outlets').values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' }).execute();
+  await store.db
+    .insertInto('outlets')
+    .values({ tenant_id: tenant, id: 'main', name: `${tenant} main`, time_zone: 'Asia/Jakarta', currency: 'IDR' })
+    .execute();
   for (const u of users) {
-    await store.db.insertInto('users').values({ id: u.id, tenant_id: tenant, email: u.email, name: u.id, role: u.role, password_hash: await hashPassword('secret-pw') }).execute();
+    await store.db
+      .insertInto('users')
+      .values({ id: u.id, tenant_id: tenant, email: u.email, name: u.id, role: u.role, password_hash: await hashPassword('secret-pw') })
+      .execute();
     if (u.role === 'manager') await store.db.insertInto('user_outlets').values({ tenant_id: tenant, user_id: u.id, outlet_id: 'main' }).execute();
   }
 }
@@ -111,7 +117,13 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     expect(byRef.body.orders.map((o: { id: string }) => o.id)).toEqual([target.id]);
     const detail = await api.call('GET', `/api/outlets/main/orders/${target.id}`, { token: manager });
     expect(detail.status).toBe(200);
-    expect(detail.body.order).toMatchObject({ id: target.id, number: target.number, subtotal: target.subtotal, voidedAmount: target.voidedAmount, netTotal: target.netTotal });
+    expect(detail.body.order).toMatchObject({
+      id: target.id,
+      number: target.number,
+      subtotal: target.subtotal,
+      voidedAmount: target.voidedAmount,
+      netTotal: target.netTotal,
+    });
     expect(detail.body.order.lines).toHaveLength(target.lines.length);
     expect(detail.body.order.voidsRefunds).toEqual([expect.objectContaining({ kind: 'void_line', approvedBy: 'staff-budi', amount: target.voidedAmount })]);
     expect(detail.body.order.payments.reduce((s: number, p: { amount: number }) => s + p.amount, 0)).toBe(target.netTotal);
@@ -162,12 +174,19 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     expect(x.status).toBe(200);
     expect(x.body.summary).toEqual(expectedSummary(day));
     expect(x.body.closed).toBe(false);
-    const cashSales = day.filter((o) => !o.cancelled).flatMap((o) => o.payments).filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
+    const cashSales = day
+      .filter((o) => !o.cancelled)
+      .flatMap((o) => o.payments)
+      .filter((p) => p.method === 'cash')
+      .reduce((s, p) => s + p.amount, 0);
     expect(x.body.cashDrawer).toMatchObject({ float: 500_000, cashOut: 50_000, cashSales, expected: 500_000 + cashSales - 50_000, counted: null });
 
     const future = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day: 'tomorrow' } });
     expect(future.body.error.field).toBe('day');
-    const close = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day: DAY, countedCash: 500_000 + cashSales - 50_000 + 1_000 } });
+    const close = await api.call('POST', '/api/outlets/main/z-reports', {
+      token: manager,
+      body: { day: DAY, countedCash: 500_000 + cashSales - 50_000 + 1_000 },
+    });
     expect(close.status, JSON.stringify(close.body)).toBe(201);
     expect(close.body.closedBy).toBe('user:m1');
     expect(close.body.figures.summary).toEqual(expectedSummary(day));
@@ -222,10 +241,13 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     // Back-office entries are stamped with the real time of the request.
     const all = await api.call('GET', '/api/outlets/main/audit?limit=1000', { token: manager });
     const everything = new Set(all.body.entries.map((e: { action: string }) => e.action));
-    for (const action of ['auth.sign_in', 'cash.float', 'cash.cash_out', 'day.close', 'order.void', 'order.refund']) expect(everything.has(action), action).toBe(true);
+    for (const action of ['auth.sign_in', 'cash.float', 'cash.cash_out', 'day.close', 'order.void', 'order.refund'])
+      expect(everything.has(action), action).toBe(true);
     const signIns = await api.call('GET', '/api/outlets/main/audit?action=auth', { token: manager });
     expect(signIns.body.entries.every((e: { action: string }) => e.action.startsWith('auth.'))).toBe(true);
-    expect(signIns.body.entries.some((e: { action: string; details: { email: string } }) => e.action === 'auth.sign_in' && e.details.email === 'm@demo.test')).toBe(true);
+    expect(
+      signIns.body.entries.some((e: { action: string; details: { email: string } }) => e.action === 'auth.sign_in' && e.details.email === 'm@demo.test'),
+    ).toBe(true);
     // Another tenant's sign-ins are not in this tenant's log.
     expect(all.body.entries.some((e: { details: { email?: string } }) => e.details.email === 'o@other.test')).toBe(false);
     expect((await api.call('GET', '/api/outlets/main/audit?limit=0', { token: manager })).body.error.field).toBe('limit');

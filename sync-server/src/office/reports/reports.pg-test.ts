@@ -126,7 +126,9 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
 
   test('flagged orders', async () => {
     const flagged = await flaggedOrders(store.db, range);
-    expect(flagged).toEqual([{ orderId: day[5].id, businessDay: DAY, number: 6, provisionalRef: day[5].provisionalRef, reasons: ['payments exceed the total'] }]);
+    expect(flagged).toEqual([
+      { orderId: day[5].id, businessDay: DAY, number: 6, provisionalRef: day[5].provisionalRef, reasons: ['payments exceed the total'] },
+    ]);
   });
 
   test('CSV of every report has a header and one line per row', async () => {
@@ -147,9 +149,20 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     const refunds = entries.filter((e) => e.action === 'order.refund');
     expect(voids).toHaveLength(1);
     expect(voids[0].details).toMatchObject({ orderId: day[11].id, approvedBy: 'staff-budi', approvedByName: null, amount: day[11].voidedAmount });
-    await store.db.insertInto('tenants').values({ tenant_id: TENANT, name: 'Demo' }).onConflict((oc) => oc.doNothing()).execute();
-    await store.db.insertInto('outlets').values({ tenant_id: TENANT, id: OUTLET, name: 'Main', time_zone: TZ, currency: 'IDR' }).onConflict((oc) => oc.doNothing()).execute();
-    await store.db.insertInto('staff').values({ tenant_id: TENANT, outlet_id: OUTLET, id: 'staff-budi', name: 'Budi', role: 'manager', pin_hash: 'x' }).execute();
+    await store.db
+      .insertInto('tenants')
+      .values({ tenant_id: TENANT, name: 'Demo' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await store.db
+      .insertInto('outlets')
+      .values({ tenant_id: TENANT, id: OUTLET, name: 'Main', time_zone: TZ, currency: 'IDR' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await store.db
+      .insertInto('staff')
+      .values({ tenant_id: TENANT, outlet_id: OUTLET, id: 'staff-budi', name: 'Budi', role: 'manager', pin_hash: 'x' })
+      .execute();
     const named = await auditTrail(store.db, { tenant: TENANT, outlet: OUTLET, from: DAY, to: DAY, limit: 50, timeZone: TZ, action: 'order.void' });
     expect(named[0].details).toMatchObject({ approvedBy: 'staff-budi', approvedByName: 'Budi' });
     expect(refunds).toHaveLength(1);
@@ -160,12 +173,22 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     await appendUpdates(store.db, [{ docName: `${TENANT}/${OUTLET}`, update: new Uint8Array([0, 0]), deviceId: 'user:manager-1', origin: 'relay:test' }]);
     await appendUpdates(store.db, [{ docName: `${TENANT}/${OUTLET}/${DAY}`, update: new Uint8Array([0, 0]), deviceId: 'dev-a', origin: 'relay:test' }]);
     const entries = await auditTrail(store.db, { tenant: TENANT, outlet: OUTLET, limit: 50, timeZone: TZ, action: 'document' });
-    expect(entries).toEqual([expect.objectContaining({ action: 'document.update', actor: 'user:manager-1', source: 'document', details: expect.objectContaining({ doc: 'demo/main', bytes: 2 }) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        action: 'document.update',
+        actor: 'user:manager-1',
+        source: 'document',
+        details: expect.objectContaining({ doc: 'demo/main', bytes: 2 }),
+      }),
+    ]);
   });
 
   test('cash drawer: float, in/out, counted, over/short', async () => {
     const add = (kind: string, amount: number) =>
-      store.db.insertInto('cash_drawer_events').values({ tenant_id: TENANT, outlet_id: OUTLET, business_day: DAY, kind: kind as 'float', amount, actor: 'test' }).execute();
+      store.db
+        .insertInto('cash_drawer_events')
+        .values({ tenant_id: TENANT, outlet_id: OUTLET, business_day: DAY, kind: kind as 'float', amount, actor: 'test' })
+        .execute();
     await add('float', 500_000);
     await add('cash_in', 100_000);
     await add('cash_out', 40_000);
@@ -179,19 +202,25 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
   });
 
   test('Z report: closed figures never change; a late order is an adjustment on the next report and flagged', async () => {
-    const closed = await store.db.transaction().execute((trx) =>
-      closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: DAY, timeZone: TZ, closedBy: 'user:test', closedAt: new Date('2026-11-21T20:00:00Z') }),
-    );
+    const closed = await store.db
+      .transaction()
+      .execute((trx) =>
+        closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: DAY, timeZone: TZ, closedBy: 'user:test', closedAt: new Date('2026-11-21T20:00:00Z') }),
+      );
     expect(closed.figures.summary).toEqual(expectedSummary(day));
     expect(closed.figures.lateOrders).toEqual([]);
     expect(closed.figures.cashDrawer.overShort).toBe(-2_500);
     const frozen = await store.db.selectFrom('z_reports').select('figures').where('business_day', '=', DAY).executeTakeFirstOrThrow();
     await expect(
-      store.db.transaction().execute((trx) => closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: DAY, timeZone: TZ, closedBy: 'user:again', closedAt: new Date() })),
+      store.db
+        .transaction()
+        .execute((trx) => closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: DAY, timeZone: TZ, closedBy: 'user:again', closedAt: new Date() })),
     ).rejects.toThrow();
 
     // The database itself refuses to change or delete a closed report.
-    await expect(store.db.updateTable('z_reports').set({ closed_by: 'someone else' }).where('business_day', '=', DAY).execute()).rejects.toThrow(/closed and cannot change/);
+    await expect(store.db.updateTable('z_reports').set({ closed_by: 'someone else' }).where('business_day', '=', DAY).execute()).rejects.toThrow(
+      /closed and cannot change/,
+    );
     await expect(store.db.deleteFrom('z_reports').where('business_day', '=', DAY).execute()).rejects.toThrow(/closed and cannot change/);
 
     // An offline terminal delivers an order of the closed day.
@@ -215,18 +244,24 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     expect(xNext.summary).toEqual(expectedSummary(next));
 
     // …and the next Z report carries it as an adjustment, once.
-    const closedNext = await store.db.transaction().execute((trx) =>
-      closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: NEXT, timeZone: TZ, closedBy: 'user:test', closedAt: new Date('2026-11-22T20:00:00Z') }),
-    );
+    const closedNext = await store.db
+      .transaction()
+      .execute((trx) =>
+        closeDay(trx, { tenant: TENANT, outlet: OUTLET, day: NEXT, timeZone: TZ, closedBy: 'user:test', closedAt: new Date('2026-11-22T20:00:00Z') }),
+      );
     expect(closedNext.figures.summary).toEqual(expectedSummary(next));
-    expect(closedNext.figures.lateOrders).toEqual([{ orderId: late.id, businessDay: DAY, number: 321, provisionalRef: late.provisionalRef, total: late.netTotal }]);
+    expect(closedNext.figures.lateOrders).toEqual([
+      { orderId: late.id, businessDay: DAY, number: 321, provisionalRef: late.provisionalRef, total: late.netTotal },
+    ]);
     expect(closedNext.figures.adjustments).toEqual([{ businessDay: DAY, delta: { ...expectedSummary([late]), averageTicket: late.netTotal } }]);
     const xAfter = await xReport(store.db, { tenant: TENANT, outlet: OUTLET, day: '2026-11-22', timeZone: TZ });
     expect(xAfter.pendingAdjustments).toEqual([]);
     expect(xAfter.lateOrders).toEqual([]);
     // Still flagged after it was adjusted for.
     expect((await flaggedOrders(store.db, range)).find((f) => f.orderId === late.id)?.reasons).toEqual([LATE_AFTER_CLOSE]);
-    expect((await store.db.selectFrom('z_reports').select('figures').where('business_day', '=', DAY).executeTakeFirstOrThrow()).figures).toEqual(frozen.figures);
+    expect((await store.db.selectFrom('z_reports').select('figures').where('business_day', '=', DAY).executeTakeFirstOrThrow()).figures).toEqual(
+      frozen.figures,
+    );
   });
 
   test('another tenant is invisible to a tenant-scoped role even without a tenant filter', async () => {

@@ -37,7 +37,10 @@ const MAX_RANGE_DAYS = 366;
 const rangeQuery = z
   .object({ from: day, to: day, format: z.enum(['json', 'csv']).default('json') })
   .refine((q) => q.from <= q.to, { message: 'must not be before from', path: ['to'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_RANGE_DAYS, { message: `the range must be at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_RANGE_DAYS, {
+    message: `the range must be at most ${MAX_RANGE_DAYS} days`,
+    path: ['to'],
+  });
 const dayQuery = z.object({ day: day.optional(), format: z.enum(['json', 'csv']).default('json') });
 const closeBody = z.object({ day, countedCash: z.number().int('must be whole minor units').min(0, 'must not be negative').optional() });
 const cashBody = z.object({
@@ -85,7 +88,9 @@ export function reportRoutes(ctx: ApiContext): Router {
     if (!Object.hasOwn(REPORTS, name)) throw notFound(`report ${JSON.stringify(name)} (known: ${Object.keys(REPORTS).join(', ')})`);
     const report = REPORTS[name as ReportName] as unknown as ReportDefinition<unknown>;
     const q = parseInput(rangeQuery, req.query);
-    const rows = await withTenant(ctx.store, p.tenant, (trx) => report.query(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone }));
+    const rows = await withTenant(ctx.store, p.tenant, (trx) =>
+      report.query(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone }),
+    );
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-${name}-${q.from}-${q.to}.csv`, toCsv(report.columns, rows));
     res.json({ report: name, outlet: outlet.id, from: q.from, to: q.to, currency: outlet.currency, timeZone: outlet.time_zone, rows } satisfies ReportResponse);
   });
@@ -95,7 +100,16 @@ export function reportRoutes(ctx: ApiContext): Router {
     const outlet = outletOf(res);
     const q = parseInput(ordersQuery, req.query);
     const orders = await withTenant(ctx.store, p.tenant, (trx) =>
-      listOrders(trx, { tenant: p.tenant, outlet: outlet.id, from: q.from, to: q.to, timeZone: outlet.time_zone, search: q.q, status: q.status, limit: q.limit }),
+      listOrders(trx, {
+        tenant: p.tenant,
+        outlet: outlet.id,
+        from: q.from,
+        to: q.to,
+        timeZone: outlet.time_zone,
+        search: q.q,
+        status: q.status,
+        limit: q.limit,
+      }),
     );
     res.json({ orders });
   });
@@ -114,7 +128,9 @@ export function reportRoutes(ctx: ApiContext): Router {
     const outlet = outletOf(res);
     const q = parseInput(dayQuery, req.query);
     const reportDay = q.day ?? (await today(p.tenant, outlet.id));
-    const report = await withTenant(ctx.store, p.tenant, (trx) => xReport(trx, { tenant: p.tenant, outlet: outlet.id, day: reportDay, timeZone: outlet.time_zone }));
+    const report = await withTenant(ctx.store, p.tenant, (trx) =>
+      xReport(trx, { tenant: p.tenant, outlet: outlet.id, day: reportDay, timeZone: outlet.time_zone }),
+    );
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-x-report-${reportDay}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(report)));
     res.json({ ...report, currency: outlet.currency });
   });
@@ -129,7 +145,9 @@ export function reportRoutes(ctx: ApiContext): Router {
       if (q.to) query = query.where('business_day', '<=', q.to);
       return query.orderBy('business_day', 'desc').execute();
     });
-    res.json({ zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures as DayFigures })) } satisfies ZReportsResponse);
+    res.json({
+      zReports: rows.map((r) => ({ day: r.business_day, closedBy: r.closed_by, closedAt: r.closed_at.toISOString(), figures: r.figures as DayFigures })),
+    } satisfies ZReportsResponse);
   });
 
   router.get('/z-reports/:day', async (req, res) => {
@@ -138,11 +156,21 @@ export function reportRoutes(ctx: ApiContext): Router {
     const d = parseInput(day, req.params.day, 'day');
     const { format } = parseInput(z.object({ format: z.enum(['json', 'csv']).default('json') }), req.query);
     const row = await withTenant(ctx.store, p.tenant, (trx) =>
-      trx.selectFrom('z_reports').select(['business_day', 'closed_by', 'closed_at', 'figures']).where('outlet_id', '=', outlet.id).where('business_day', '=', d).executeTakeFirst(),
+      trx
+        .selectFrom('z_reports')
+        .select(['business_day', 'closed_by', 'closed_at', 'figures'])
+        .where('outlet_id', '=', outlet.id)
+        .where('business_day', '=', d)
+        .executeTakeFirst(),
     );
     if (!row) throw notFound(`Z report for ${d}`);
     if (format === 'csv') return sendCsv(res, `${outlet.id}-z-report-${d}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(row.figures as DayFigures)));
-    res.json({ day: row.business_day, closedBy: row.closed_by, closedAt: row.closed_at.toISOString(), figures: row.figures as DayFigures } satisfies ZReportView);
+    res.json({
+      day: row.business_day,
+      closedBy: row.closed_by,
+      closedAt: row.closed_at.toISOString(),
+      figures: row.figures as DayFigures,
+    } satisfies ZReportView);
   });
 
   router.post('/z-reports', async (req, res) => {
@@ -152,13 +180,42 @@ export function reportRoutes(ctx: ApiContext): Router {
     const current = await today(p.tenant, outlet.id).catch(() => undefined);
     if (current && body.day > current) throw badRequest(`day: ${body.day} has not started yet (today is ${current})`, 'day');
     const result = await withTenant(ctx.store, p.tenant, async (trx) => {
-      const exists = await trx.selectFrom('z_reports').select('business_day').where('outlet_id', '=', outlet.id).where('business_day', '=', body.day).executeTakeFirst();
+      const exists = await trx
+        .selectFrom('z_reports')
+        .select('business_day')
+        .where('outlet_id', '=', outlet.id)
+        .where('business_day', '=', body.day)
+        .executeTakeFirst();
       if (exists) throw conflict(`day: ${body.day} is already closed; a closed day never changes`, 'day');
       if (body.countedCash !== undefined) {
-        await trx.insertInto('cash_drawer_events').values({ tenant_id: p.tenant, outlet_id: outlet.id, business_day: body.day, kind: 'count', amount: body.countedCash, note: 'counted at close', actor: actorId(p) }).execute();
+        await trx
+          .insertInto('cash_drawer_events')
+          .values({
+            tenant_id: p.tenant,
+            outlet_id: outlet.id,
+            business_day: body.day,
+            kind: 'count',
+            amount: body.countedCash,
+            note: 'counted at close',
+            actor: actorId(p),
+          })
+          .execute();
       }
-      const closed = await closeDay(trx, { tenant: p.tenant, outlet: outlet.id, day: body.day, timeZone: outlet.time_zone, closedBy: actorId(p), closedAt: new Date(ctx.now()) });
-      await writeAudit(trx, { tenant: p.tenant, outlet: outlet.id, actor: actorId(p), action: 'day.close', details: { day: body.day, by: p.name, total: closed.figures.summary.total, lateOrders: closed.figures.lateOrders.length } });
+      const closed = await closeDay(trx, {
+        tenant: p.tenant,
+        outlet: outlet.id,
+        day: body.day,
+        timeZone: outlet.time_zone,
+        closedBy: actorId(p),
+        closedAt: new Date(ctx.now()),
+      });
+      await writeAudit(trx, {
+        tenant: p.tenant,
+        outlet: outlet.id,
+        actor: actorId(p),
+        action: 'day.close',
+        details: { day: body.day, by: p.name, total: closed.figures.summary.total, lateOrders: closed.figures.lateOrders.length },
+      });
       return closed;
     });
     res.status(201).json(result);
@@ -178,10 +235,32 @@ export function reportRoutes(ctx: ApiContext): Router {
     const outlet = outletOf(res);
     const body = parseInput(cashBody, req.body);
     const drawer = await withTenant(ctx.store, p.tenant, async (trx) => {
-      const closed = await trx.selectFrom('z_reports').select('business_day').where('outlet_id', '=', outlet.id).where('business_day', '=', body.day).executeTakeFirst();
+      const closed = await trx
+        .selectFrom('z_reports')
+        .select('business_day')
+        .where('outlet_id', '=', outlet.id)
+        .where('business_day', '=', body.day)
+        .executeTakeFirst();
       if (closed) throw conflict(`day: ${body.day} is closed; its cash drawer can no longer change`, 'day');
-      await trx.insertInto('cash_drawer_events').values({ tenant_id: p.tenant, outlet_id: outlet.id, business_day: body.day, kind: body.kind, amount: body.amount, note: body.note ?? null, actor: actorId(p) }).execute();
-      await writeAudit(trx, { tenant: p.tenant, outlet: outlet.id, actor: actorId(p), action: `cash.${body.kind}`, details: { day: body.day, amount: body.amount, note: body.note, by: p.name } });
+      await trx
+        .insertInto('cash_drawer_events')
+        .values({
+          tenant_id: p.tenant,
+          outlet_id: outlet.id,
+          business_day: body.day,
+          kind: body.kind,
+          amount: body.amount,
+          note: body.note ?? null,
+          actor: actorId(p),
+        })
+        .execute();
+      await writeAudit(trx, {
+        tenant: p.tenant,
+        outlet: outlet.id,
+        actor: actorId(p),
+        action: `cash.${body.kind}`,
+        details: { day: body.day, amount: body.amount, note: body.note, by: p.name },
+      });
       return cashDrawer(trx, { tenant: p.tenant, outlet: outlet.id, day: body.day });
     });
     res.status(201).json(drawer);

@@ -23,7 +23,20 @@ interface DayInput {
   timeZone: string;
 }
 
-const SUMMARY_KEYS = ['orders', 'cancelled', 'gross', 'discounts', 'voids', 'serviceCharge', 'tax', 'total', 'refunds', 'net', 'averageTicket', 'payments'] as const;
+const SUMMARY_KEYS = [
+  'orders',
+  'cancelled',
+  'gross',
+  'discounts',
+  'voids',
+  'serviceCharge',
+  'tax',
+  'total',
+  'refunds',
+  'net',
+  'averageTicket',
+  'payments',
+] as const;
 
 function zeroSummary(): SalesSummary {
   return Object.fromEntries(SUMMARY_KEYS.map((k) => [k, 0])) as unknown as SalesSummary;
@@ -63,7 +76,13 @@ async function lateData(db: ReportDb, input: DayInput): Promise<{ adjustments: A
       if (base) reported.set(adj.businessDay, add(base, adj.delta));
     }
   }
-  const current = await summaryByDay(db, { tenant: input.tenant, outlet: input.outlet, from: earlier[0].business_day, to: earlier[earlier.length - 1].business_day, timeZone: input.timeZone });
+  const current = await summaryByDay(db, {
+    tenant: input.tenant,
+    outlet: input.outlet,
+    from: earlier[0].business_day,
+    to: earlier[earlier.length - 1].business_day,
+    timeZone: input.timeZone,
+  });
   const adjustments: Adjustment[] = [];
   for (const [businessDay, frozen] of reported) {
     const now = current.find((c) => c.businessDay === businessDay) ?? { ...zeroSummary(), businessDay };
@@ -117,14 +136,18 @@ export async function xReport(db: ReportDb, input: DayInput): Promise<XReport> {
  * Closes a day: computes and freezes its figures. Run in one transaction; the primary key of
  * `z_reports` refuses a second close of the same day.
  */
-export async function closeDay(
-  db: ReportDb,
-  input: DayInput & { closedBy: string; closedAt: Date },
-): Promise<ZReportView> {
+export async function closeDay(db: ReportDb, input: DayInput & { closedBy: string; closedAt: Date }): Promise<ZReportView> {
   const figures = await dayFigures(db, input);
   await db
     .insertInto('z_reports')
-    .values({ tenant_id: input.tenant, outlet_id: input.outlet, business_day: input.day, figures: JSON.stringify(figures), closed_by: input.closedBy, closed_at: input.closedAt })
+    .values({
+      tenant_id: input.tenant,
+      outlet_id: input.outlet,
+      business_day: input.day,
+      figures: JSON.stringify(figures),
+      closed_by: input.closedBy,
+      closed_at: input.closedAt,
+    })
     .execute();
   // Every order of the day that exists now, plus the late ones this report adjusted for.
   await sql`
@@ -136,7 +159,16 @@ export async function closeDay(
   if (figures.lateOrders.length) {
     await db
       .insertInto('z_report_orders')
-      .values(figures.lateOrders.map((o) => ({ tenant_id: input.tenant, outlet_id: input.outlet, order_id: o.orderId, order_day: o.businessDay, report_day: input.day, late: true })))
+      .values(
+        figures.lateOrders.map((o) => ({
+          tenant_id: input.tenant,
+          outlet_id: input.outlet,
+          order_id: o.orderId,
+          order_day: o.businessDay,
+          report_day: input.day,
+          late: true,
+        })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -144,7 +176,9 @@ export async function closeDay(
 }
 
 /** One line per figure (`section,name,value`) for spreadsheets and accountants. */
-export function dayFiguresCsvRows(figures: Omit<DayFigures, 'adjustments'> & { adjustments?: Adjustment[]; pendingAdjustments?: Adjustment[] }): Array<{ section: string; name: string; value: number | string | null }> {
+export function dayFiguresCsvRows(
+  figures: Omit<DayFigures, 'adjustments'> & { adjustments?: Adjustment[]; pendingAdjustments?: Adjustment[] },
+): Array<{ section: string; name: string; value: number | string | null }> {
   const rows: Array<{ section: string; name: string; value: number | string | null }> = [{ section: 'day', name: 'business_day', value: figures.day }];
   for (const key of SUMMARY_KEYS) rows.push({ section: 'summary', name: key, value: figures.summary[key] });
   for (const p of figures.payments) {
@@ -153,13 +187,23 @@ export function dayFiguresCsvRows(figures: Omit<DayFigures, 'adjustments'> & { a
     rows.push({ section: 'payment', name: `${p.method}.refunds`, value: p.refunds });
   }
   const d = figures.cashDrawer;
-  for (const [name, value] of Object.entries({ float: d.float, cash_in: d.cashIn, cash_out: d.cashOut, cash_sales: d.cashSales, cash_refunds: d.cashRefunds, expected: d.expected, counted: d.counted, over_short: d.overShort })) {
+  for (const [name, value] of Object.entries({
+    float: d.float,
+    cash_in: d.cashIn,
+    cash_out: d.cashOut,
+    cash_sales: d.cashSales,
+    cash_refunds: d.cashRefunds,
+    expected: d.expected,
+    counted: d.counted,
+    over_short: d.overShort,
+  })) {
     rows.push({ section: 'cash_drawer', name, value });
   }
   for (const a of figures.adjustments ?? figures.pendingAdjustments ?? []) {
     for (const key of SUMMARY_KEYS) if (a.delta[key] !== 0) rows.push({ section: 'adjustment', name: `${a.businessDay}.${key}`, value: a.delta[key] });
   }
-  for (const o of figures.lateOrders) rows.push({ section: 'late_order', name: `${o.businessDay} ${o.number ?? o.provisionalRef} (${o.orderId})`, value: o.total });
+  for (const o of figures.lateOrders)
+    rows.push({ section: 'late_order', name: `${o.businessDay} ${o.number ?? o.provisionalRef} (${o.orderId})`, value: o.total });
   return rows;
 }
 

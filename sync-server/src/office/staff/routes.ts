@@ -5,7 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { hashPin, putStaff, removeCatalogEntry, staffCreateBody, staffPatchBody, verifyPin, type StaffResponse, type StaffSaved, type StaffView } from '@kiosk/shared';
+import {
+  hashPin,
+  putStaff,
+  removeCatalogEntry,
+  staffCreateBody,
+  staffPatchBody,
+  verifyPin,
+  type StaffResponse,
+  type StaffSaved,
+  type StaffView,
+} from '@kiosk/shared';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { conflict, notFound } from '../http/errors';
 import { editOutletDoc } from '../outlets/outlet-doc';
@@ -16,7 +26,8 @@ import { parseInput } from '../http/validate';
 async function ensurePinFree(trx: TenantTransaction, outlet: string, candidate: string, exceptId?: string): Promise<void> {
   const rows = await trx.selectFrom('staff').select(['id', 'pin_hash']).where('outlet_id', '=', outlet).where('removed_at', 'is', null).execute();
   for (const row of rows) {
-    if (row.id !== exceptId && (await verifyPin(candidate, row.pin_hash))) throw conflict('pin: another staff member of this outlet already uses this PIN', 'pin');
+    if (row.id !== exceptId && (await verifyPin(candidate, row.pin_hash)))
+      throw conflict('pin: another staff member of this outlet already uses this PIN', 'pin');
   }
 }
 
@@ -27,7 +38,13 @@ export function staffRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     const outlet = outletOf(res);
     const rows = await withTenant(ctx.store, p.tenant, (trx) =>
-      trx.selectFrom('staff').select(['id', 'name', 'role', 'created_at']).where('outlet_id', '=', outlet.id).where('removed_at', 'is', null).orderBy('name').execute(),
+      trx
+        .selectFrom('staff')
+        .select(['id', 'name', 'role', 'created_at'])
+        .where('outlet_id', '=', outlet.id)
+        .where('removed_at', 'is', null)
+        .orderBy('name')
+        .execute(),
     );
     const staff: StaffView[] = rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at.toISOString() }));
     res.json({ staff } satisfies StaffResponse);
@@ -58,7 +75,13 @@ export function staffRoutes(ctx: ApiContext): Router {
     const staffId = String(req.params.staffId);
     const pinHash = body.pin ? await hashPin(body.pin) : undefined;
     const row = await withTenant(ctx.store, p.tenant, async (trx) => {
-      const found = await trx.selectFrom('staff').selectAll().where('outlet_id', '=', outlet.id).where('id', '=', staffId).where('removed_at', 'is', null).executeTakeFirst();
+      const found = await trx
+        .selectFrom('staff')
+        .selectAll()
+        .where('outlet_id', '=', outlet.id)
+        .where('id', '=', staffId)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst();
       if (!found) throw notFound(`staff member ${JSON.stringify(staffId)}`);
       if (body.pin) await ensurePinFree(trx, outlet.id, body.pin, staffId);
       return trx

@@ -108,7 +108,6 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
     });
   });
 
-
   test('the demo seed: owner, manager and staff, idempotent', async () => {
     await seedOfficeDemo(store, { tenant: 'seeded', outlet: 'main', emailDomain: 'seeded.test' });
     await seedOfficeDemo(store, { tenant: 'seeded', outlet: 'main', emailDomain: 'seeded.test' });
