@@ -1,0 +1,2 @@
+import { readOutlet } from '../projector/src/index';
+export const x = readOutlet;
