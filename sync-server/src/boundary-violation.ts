@@ -1,2 +1,0 @@
-import { readOutlet } from '../projector/src/index';
-export const x = readOutlet;
