@@ -1,0 +1,2 @@
+import { startProjector } from '../../projector/src/index';
+export const x = startProjector;
