@@ -1,2 +1,0 @@
-import { startProjector } from '../../projector/src/index';
-export const x = startProjector;
