@@ -68,6 +68,22 @@ export class DocRegistry {
   }
 
   /** A holder arrived: the document stays. */
+  /** Keeps a document loaded until `release` (idempotent) is called. */
+  async pin(docName: string): Promise<{ shared: SharedDoc; release: () => void }> {
+    const shared = await this.getShared(docName);
+    shared.pins++;
+    let released = false;
+    return {
+      shared,
+      release: () => {
+        if (released) return;
+        released = true;
+        shared.pins--;
+        this.scheduleUnload(shared);
+      },
+    };
+  }
+
   cancelUnload(shared: SharedDoc): void {
     if (shared.unloadTimer) {
       clearTimeout(shared.unloadTimer);

@@ -24,7 +24,7 @@ import { UPDATE_LOG_ORIGIN_CHANNEL, writeBatch } from '@kiosk/store';
 import { RevocationCache } from '../auth/revocation-cache';
 import { bindCounters } from '../metrics/metrics';
 import { admit, type AdmissionDeps } from './admission';
-import { Connection, pingAll, socketTarget } from './connection';
+import { Connection, connectionsOf, pingAll, socketTarget } from './connection';
 import { DeviceLimits } from './device-limits';
 import { DocRegistry } from './doc-registry';
 import { LogTail } from './log-tail';
@@ -36,33 +36,9 @@ import { Refusal } from './refusal';
 import type { SharedDoc } from './shared-doc';
 import { StoredAck, type CutContext } from './stored-ack';
 import { WriteGuard } from './write-guard';
+import type { Actor, Relay } from './relay-api';
 
-/** Who makes a server-side edit (recorded as update_log.device_id). */
-export interface Actor {
-  deviceId: string;
-}
-
-/** The relay as other parts (the back-office API, the CLI) use it. */
-export interface Relay {
-  /** Id written to update_log.origin by this relay; the tail skips rows with it. */
-  readonly instanceId: string;
-  /**
-   * Server-side edit: runs `fn` in one Yjs transaction on the live document, broadcasts it and
-   * resolves once it is written to the update log.
-   *
-   * ```ts
-   * await relay.transactDoc('demo/main', { deviceId: 'office:owner@demo' }, (doc) => putItem(doc, item));
-   * ```
-   */
-  transactDoc(docName: string, actor: Actor, fn: (doc: Y.Doc) => void): Promise<void>;
-  /** The live document (loaded if needed). Read it; edit it only through `transactDoc`. */
-  getDoc(docName: string): Promise<Y.Doc>;
-  /** Closes every live connection of a device and/or token (4401). Returns how many were closed. */
-  disconnect(target: { deviceId?: string; tokenId?: string }): number;
-  /** Resolves once everything accepted so far is written to the update log. */
-  flush(): Promise<void>;
-  stats(): { connections: number; loadedDocs: number; queuedUpdates: number };
-}
+export type { Actor, Relay } from './relay-api';
 
 export class RelayCore implements Relay {
   readonly instanceId: string;
@@ -228,8 +204,7 @@ export class RelayCore implements Relay {
   }
 
   async transactDoc(docName: string, actor: Actor, fn: (doc: Y.Doc) => void): Promise<void> {
-    const shared = await this.registry.getShared(docName);
-    shared.pins++;
+    const { shared, release } = await this.pin(docName);
     try {
       const clientId = shared.doc.clientID;
       if (!shared.owners.has(clientId)) {
@@ -241,25 +216,13 @@ export class RelayCore implements Relay {
       shared.doc.transact(() => fn(shared.doc), origin);
       await this.queue.whenPersisted();
     } finally {
-      shared.pins--;
-      this.registry.scheduleUnload(shared);
+      release();
     }
   }
 
-  /** Keeps a document loaded (upstream links); returns the release function. */
-  async pin(docName: string): Promise<{ shared: SharedDoc; release: () => void }> {
-    const shared = await this.registry.getShared(docName);
-    shared.pins++;
-    let released = false;
-    return {
-      shared,
-      release: () => {
-        if (released) return;
-        released = true;
-        shared.pins--;
-        this.registry.scheduleUnload(shared);
-      },
-    };
+  /** Keeps a document loaded (upstream links, server-side edits); returns the release function. */
+  pin(docName: string): Promise<{ shared: SharedDoc; release: () => void }> {
+    return this.registry.pin(docName);
   }
 
   flush(): Promise<void> {
@@ -268,16 +231,9 @@ export class RelayCore implements Relay {
 
   disconnect(target: { deviceId?: string; tokenId?: string }): number {
     if (target.tokenId) this.revocations.markRevoked(target.tokenId);
-    let closed = 0;
-    for (const conn of this.connections) {
-      if (conn.closed || !conn.claims) continue;
-      const byDevice = target.deviceId !== undefined && conn.claims.deviceId === target.deviceId;
-      const byToken = target.tokenId !== undefined && conn.claims.jti === target.tokenId;
-      if (!byDevice && !byToken) continue;
-      this.refuse(conn, new Refusal('unauthorized', byToken ? 'token revoked' : `device ${conn.claims.deviceId} disconnected by an administrator`));
-      closed++;
-    }
-    return closed;
+    const matched = connectionsOf(this.connections, target);
+    for (const [conn, why] of matched) this.refuse(conn, new Refusal('unauthorized', why));
+    return matched.length;
   }
 
   // ---------------------------------------------------------------- shutdown
