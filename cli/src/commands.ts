@@ -2,27 +2,20 @@
  * What each `kiosk` command does. Thin: it wires the parts (store, relay, API, projector)
  * together; the parts themselves live in their own packages and are tested there.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { rebuild, startProjector, verify } from '@kiosk/projector';
-import { createOfficeApi, createPairingCode } from '@kiosk/sync-server';
-import { signToken } from '@kiosk/sync-server';
-import { startSyncServer } from '@kiosk/sync-server';
+import { createOfficeApi, createPairingCode, signToken, startSyncServer } from '@kiosk/sync-server';
+import { CLIENT_DIST, ensureClientBuilt } from './build-client';
 import type { KioskConfig } from './config';
 import { loadSecret } from './secret';
 import { isFirstStart, seedDemo } from './seed-demo';
 
 export const COMMANDS = ['start', 'serve', 'project', 'migrate', 'seed-demo', 'token', 'pairing-code', 'rebuild', 'verify'] as const;
 export type CommandName = (typeof COMMANDS)[number];
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
 /** Exit code to return, or -1 for "keep running" (servers). */
 export async function runCommand(command: CommandName, config: KioskConfig, flags: Record<string, string | undefined>): Promise<number> {
@@ -128,32 +121,6 @@ async function printToken(config: KioskConfig, flags: Record<string, string | un
   const token = await signToken(secret, { tenant, outlet, role, deviceId: device ?? `${role}-cli`, ttlSeconds: ttl });
   process.stdout.write(`${token}\n`);
   return 0;
-}
-
-/**
- * Builds the client when its build output is missing (first `npm start` on a fresh clone).
- * Several processes may start at once (tests, a LAN box and its projector): each builds into its
- * own directory and moves it into place in one rename, so nobody serves a half-emptied dist.
- */
-export function ensureClientBuilt(): void {
-  if (existsSync(path.join(CLIENT_DIST, 'index.html'))) return;
-  console.log('kiosk: building the client (first start)…');
-  const staging = `${CLIENT_DIST}.build-${process.pid}`;
-  const result = spawnSync('npm', ['run', 'build', '-w', '@kiosk/client', '--', '--outDir', staging, '--emptyOutDir'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error('client build failed (npm run build); see the output above');
-  }
-  try {
-    renameSync(staging, CLIENT_DIST);
-  } catch (error) {
-    // Another process got there first with an identical build: keep theirs.
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(path.join(CLIENT_DIST, 'index.html'))) throw error;
-  }
 }
 
 async function runServers(config: KioskConfig, parts: { relay: boolean; projector: boolean }): Promise<number> {
