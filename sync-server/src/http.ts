@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   mountApi?: (app: express.Express, relay: Relay) => void;
   /** Extra readiness detail (LAN box: upstream link state). */
   readiness?: () => Record<string, unknown>;
+  /** Where a failed readiness check's error goes (never into the response: it may name hosts, users or SQL). */
+  log?: (message: string) => void;
 }
 
 /** Paths that never fall back to the client's index.html. */
@@ -34,16 +36,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/readyz', async (_req, res) => {
     let database = false;
     let migrations = false;
-    let error: string | undefined;
     try {
       await sql`select 1`.execute(options.store.db);
       database = true;
       migrations = await migrationsUpToDate(options.store.db);
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      (options.log ?? console.error)(`readiness check failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     const ready = database && migrations;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, migrations, ...(error ? { error } : {}), ...options.readiness?.() });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, migrations, ...options.readiness?.() });
   });
 
   app.get('/metrics', async (_req, res) => {

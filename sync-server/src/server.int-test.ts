@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import * as Y from 'yjs';
+import { connectDatabase, migrateToLatest } from '@kiosk/store';
 import { CloseCode } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
 import type { RelayCore } from './relay/relay';
@@ -144,6 +145,35 @@ describe('database outage', () => {
       await eventually(() => expect((relay.server.relay as RelayCore).isLoaded(doc)).toBe(false));
     } finally {
       await relay.close();
+    }
+  });
+});
+
+describe('readiness', () => {
+  test('a failed check is 503 with no error text (it may name tables, hosts or users); the error goes to the log', async () => {
+    const logged: string[] = [];
+    const store = await connectDatabase({});
+    await migrateToLatest(store.db);
+    const relay = await startTestRelay({ store, log: (m) => logged.push(m) });
+    try {
+      await sql`alter table kysely_migration rename to kysely_migration_away`.execute(store.db);
+      const behind = await fetch(`${relay.url}/readyz`);
+      const behindText = await behind.text();
+      expect(behind.status).toBe(503);
+      expect(JSON.parse(behindText)).toEqual({ status: 'not ready', database: true, migrations: false });
+      await sql`alter table kysely_migration_away rename to kysely_migration`.execute(store.db);
+      await eventually(async () => expect((await fetch(`${relay.url}/readyz`)).status).toBe(200));
+
+      await store.close(); // the database goes away under the running server
+      const down = await fetch(`${relay.url}/readyz`);
+      const downText = await down.text();
+      expect(down.status).toBe(503);
+      expect(JSON.parse(downText)).toEqual({ status: 'not ready', database: false, migrations: false });
+      expect(logged.join('\n')).toMatch(/readiness check failed: \S/);
+      const message = logged.find((m) => m.startsWith('readiness check failed'))!.slice('readiness check failed: '.length);
+      expect(downText).not.toContain(message);
+    } finally {
+      await relay.close().catch(() => {});
     }
   });
 });

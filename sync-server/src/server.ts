@@ -102,6 +102,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     metrics,
     clientDist: options.clientDist,
     mountApi: options.mountApi,
+    log,
     readiness: () => (box ? { upstream: box.linkStats() } : {}),
   });
   const server = http.createServer(app);

@@ -273,6 +273,31 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
       expect(Number(after.n)).toBe(Number(before.n));
     });
 
+    test('a NUL character in the address, a body or a sign-in is 400 naming where it was; nothing is written', async () => {
+      const before = await store.db
+        .selectFrom('update_log')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      const inPath = await api.call('GET', '/api/outlets/main%00x/devices', { token: manager });
+      expect(inPath.status).toBe(400);
+      expect(inPath.body.error).toMatchObject({ code: 'bad_request', field: 'url' });
+      const inBody = await api.call('PUT', '/api/outlets/main/items/nul1', {
+        token: manager,
+        body: { categoryId: 'kopi', name: 'Kopi\u0000', price: 1000, available: true, station: 'kitchen' },
+      });
+      expect(inBody.status).toBe(400);
+      expect(inBody.body.error).toMatchObject({ code: 'bad_request', field: 'body.name' });
+      expect(inBody.body.error.message).toContain('NUL');
+      const signIn = await api.call('POST', '/api/auth/login', { body: { email: 'owner\u0000@demo.kiosk', password: 'x' } });
+      expect(signIn.status).toBe(400);
+      expect(signIn.body.error.field).toBe('body.email');
+      const after = await store.db
+        .selectFrom('update_log')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(after.n)).toBe(Number(before.n));
+    });
+
     test('settings are patched key by key', async () => {
       const res = await api.call('PATCH', '/api/outlets/main/settings', { token: manager, body: { kitchenWarnSeconds: 240 } });
       expect(res.status, JSON.stringify(res.body)).toBe(200);

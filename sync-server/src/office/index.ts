@@ -9,6 +9,7 @@
 import express, { Router } from 'express';
 import type { ApiContext, ApiDeps } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { rejectNulBytes } from './http/validate';
 import { authenticate, loadOutlet, requireRole } from './http/middleware';
 import { RateLimiter } from './auth/sign-in-limiter';
 import { authRoutes } from './auth/routes';
@@ -59,6 +60,7 @@ export function createOfficeApi(deps: ApiDeps): Router {
     next();
   });
   api.use(express.json({ limit: '256kb' }));
+  api.use(rejectNulBytes);
   // Reports change with every order; nothing here may be cached by a browser or proxy.
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
