@@ -39,6 +39,8 @@ export function createOfficeApi(deps: ApiDeps): Router {
     log: deps.log ?? ((message, error) => console.error(message, error)),
     limits: {
       signIn: deps.limits?.signIn ?? new RateLimiter({ limit: 5, windowMs: FIFTEEN_MINUTES, now }),
+      // One address failing across many accounts (the per-account limit alone allowed 20 accounts × 5 passwords in seconds).
+      signInByIp: deps.limits?.signInByIp ?? new RateLimiter({ limit: 20, windowMs: FIFTEEN_MINUTES, now }),
       pin: deps.limits?.pin ?? new RateLimiter({ limit: 5, windowMs: 5 * 60 * 1000, now }),
       pair: deps.limits?.pair ?? new RateLimiter({ limit: 10, windowMs: FIFTEEN_MINUTES, now }),
     },

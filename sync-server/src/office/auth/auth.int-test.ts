@@ -62,7 +62,10 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
     api = await startApiServer({
       store,
       now: () => clock,
-      limits: { signIn: new RateLimiter({ limit: 3, windowMs: 60_000, now: () => clock }) },
+      limits: {
+        signIn: new RateLimiter({ limit: 3, windowMs: 60_000, now: () => clock }),
+        signInByIp: new RateLimiter({ limit: 10, windowMs: 60_000, now: () => clock }),
+      },
     });
     owner = (await login('owner@demo.kiosk')).accessToken;
     acmeOwner = (await login('owner@acme.test')).accessToken;
@@ -102,6 +105,24 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
       expect((await api.call('POST', '/api/auth/login', { body: { email: 'owner@demo.kiosk', password: 'demo1234' } })).status).toBe(200);
       clock += 61_000;
       expect((await api.call('POST', '/api/auth/login', { body: { email: 'manager@demo.kiosk', password: 'demo1234' } })).status).toBe(200);
+    });
+
+    test('concurrent wrong passwords are counted before they are checked; one address is limited across accounts', async () => {
+      clock += 61_000;
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api.call('POST', '/api/auth/login', { body: { email: 'manager@acme.test', password: `wrong${i}` } })),
+      );
+      const statuses = burst.map((r) => r.status).sort();
+      expect(statuses).toEqual([...Array(3).fill(401), ...Array(9).fill(429)]);
+      clock += 61_000;
+      // Ten failures from one address on ten different (unknown) accounts: the address is then limited, for a real account too.
+      for (let i = 0; i < 10; i++)
+        expect((await api.call('POST', '/api/auth/login', { body: { email: `nobody${i}@demo.kiosk`, password: 'x' } })).status).toBe(401);
+      const fromIp = await api.call('POST', '/api/auth/login', { body: { email: 'owner@demo.kiosk', password: 'demo1234' } });
+      expect(fromIp.status).toBe(429);
+      expect(fromIp.body.error.message).toContain('from your address');
+      clock += 61_000;
+      expect((await api.call('POST', '/api/auth/login', { body: { email: 'owner@demo.kiosk', password: 'demo1234' } })).status).toBe(200);
     });
 
     test('an unknown email is the same 401 as a wrong password', async () => {

@@ -7,6 +7,7 @@ import { loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
 import { forbidden, rateLimited, unauthorized } from '../http/errors';
+import { isLimited } from './sign-in-limiter';
 import { authenticate, requireRole } from '../http/middleware';
 import { outletsForUser } from '../outlets/outlets';
 import { dummyPasswordHash, verifyPassword } from './passwords';
@@ -20,9 +21,15 @@ export function authRoutes(ctx: ApiContext): Router {
 
   router.post('/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
-    const key = `${body.email}|${clientIp(req)}`;
-    const wait = ctx.limits.signIn.retryAfter(key);
-    if (wait > 0) throw rateLimited(`too many failed sign-ins for ${body.email} from your address; try again in ${wait} s`, wait);
+    const ip = clientIp(req);
+    // Per address across accounts (one address trying many accounts), then per account + address.
+    const fromIp = ctx.limits.signInByIp.begin(ip);
+    if (isLimited(fromIp)) throw rateLimited(`too many failed sign-ins from your address; try again in ${fromIp.retryAfter} s`, fromIp.retryAfter);
+    const attempt = ctx.limits.signIn.begin(`${body.email}|${ip}`);
+    if (isLimited(attempt)) {
+      fromIp.ok();
+      throw rateLimited(`too many failed sign-ins for ${body.email} from your address; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
+    }
     // Tenant unknown until the account is found: this one lookup runs as the table owner.
     const user = await ctx.store.db
       .selectFrom('users')
@@ -31,7 +38,6 @@ export function authRoutes(ctx: ApiContext): Router {
       .executeTakeFirst();
     const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
     if (!user || !ok || user.disabled_at) {
-      ctx.limits.signIn.fail(key);
       if (user) {
         await withTenant(ctx.store, user.tenant_id, (trx) =>
           writeAudit(trx, {
@@ -45,7 +51,8 @@ export function authRoutes(ctx: ApiContext): Router {
       }
       throw unauthorized('email or password is wrong');
     }
-    ctx.limits.signIn.succeed(key);
+    attempt.ok({ clearKey: true });
+    fromIp.ok();
     const result = await withTenant(ctx.store, user.tenant_id, async (trx) => {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet);
@@ -160,9 +167,8 @@ export function authRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     if (p.kind !== 'device') throw forbidden('PIN sign-in needs a paired terminal’s device token');
     const body = parseInput(pinBody, req.body);
-    const key = `${p.deviceId}|${clientIp(req)}`;
-    const wait = ctx.limits.pin.retryAfter(key);
-    if (wait > 0) throw rateLimited(`too many wrong PINs on this terminal; try again in ${wait} s`, wait);
+    const attempt = ctx.limits.pin.begin(`${p.deviceId}|${clientIp(req)}`);
+    if (isLimited(attempt)) throw rateLimited(`too many wrong PINs on this terminal; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
     const staff = await withTenant(ctx.store, p.tenant, async (trx) => {
       let query = trx.selectFrom('staff').select(['id', 'name', 'role', 'pin_hash']).where('outlet_id', '=', p.outlet).where('removed_at', 'is', null);
       if (body.staffId) query = query.where('id', '=', body.staffId);
@@ -170,11 +176,9 @@ export function authRoutes(ctx: ApiContext): Router {
       for (const s of candidates) if (await verifyPin(body.pin, s.pin_hash)) return s;
       return undefined;
     });
-    if (!staff) {
-      ctx.limits.pin.fail(key);
-      throw unauthorized('wrong PIN');
-    }
-    ctx.limits.pin.succeed(key);
+    if (!staff) throw unauthorized('wrong PIN');
+    // Only this attempt is taken back: the terminal's other failures (guesses at someone else's PIN) stay counted.
+    attempt.ok();
     // Staff tokens never carry the owner role: an owner on a terminal acts as a manager there.
     const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
     const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });

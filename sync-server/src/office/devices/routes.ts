@@ -24,6 +24,7 @@ import {
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../http/context';
 import { ApiError, notFound, rateLimited } from '../http/errors';
+import { isLimited } from '../auth/sign-in-limiter';
 import { createPairingCode, hashPairingCode, nextDeviceCode } from './pairing';
 import { revokeJti } from '@kiosk/store';
 import { DEVICE_TOKEN_TTL_SECONDS, issueAccess } from '../auth/sessions';
@@ -35,17 +36,16 @@ export function pairRoute(ctx: ApiContext): Router {
   const router = Router();
   router.post('/', async (req, res) => {
     const ip = clientIp(req);
-    const wait = ctx.limits.pair.retryAfter(ip);
-    if (wait > 0) throw rateLimited(`too many wrong pairing codes from your address; try again in ${wait} s`, wait);
     const body = parseInput(pairBody, req.body);
+    const attempt = ctx.limits.pair.begin(ip);
+    if (isLimited(attempt)) throw rateLimited(`too many wrong pairing codes from your address; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
     const hash = hashPairingCode(body.code);
     // The code is all the caller has, so the lookup runs as the owner; the rest under its tenant.
     const pairing = await ctx.store.db.selectFrom('pairing_codes').selectAll().where('code_hash', '=', hash).executeTakeFirst();
     if (!pairing || pairing.used_at || pairing.expires_at.getTime() <= ctx.now()) {
-      ctx.limits.pair.fail(ip);
       throw new ApiError('unauthorized', 'this pairing code is wrong, expired or already used; ask a manager for a new one', 'code');
     }
-    ctx.limits.pair.succeed(ip);
+    attempt.ok();
     const { tenant_id: tenant, outlet_id: outlet } = pairing;
     const docName = outletDocName(tenant, outlet);
     const docDevices = readOutlet(await ctx.relay.getDoc(docName)).devices;

@@ -49,7 +49,7 @@ export interface ApiDeps {
   /** Logger for unexpected errors; default console.error. */
   log?: (message: string, error?: unknown) => void;
   /** Sign-in throttles; defaults: 5 failures per 15 minutes per account + IP. */
-  limits?: { signIn?: RateLimiter; pin?: RateLimiter; pair?: RateLimiter };
+  limits?: { signIn?: RateLimiter; signInByIp?: RateLimiter; pin?: RateLimiter; pair?: RateLimiter };
 }
 
 export interface ApiContext {
@@ -58,7 +58,7 @@ export interface ApiContext {
   relay: RelayPort;
   now: () => number;
   log: (message: string, error?: unknown) => void;
-  limits: { signIn: RateLimiter; pin: RateLimiter; pair: RateLimiter };
+  limits: { signIn: RateLimiter; signInByIp: RateLimiter; pin: RateLimiter; pair: RateLimiter };
 }
 
 export function principalOf(res: Response): Principal {

@@ -76,6 +76,20 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
       expect((await api.call('POST', '/api/auth/pin', { token: owner, body: { pin: '1234' } })).status).toBe(403);
     });
 
+    test('wrong PINs are counted before they are checked, and one person’s correct PIN never wipes the count', async () => {
+      const burstTill = await pairDevice('terminal', 'Burst till');
+      const burst = await Promise.all(Array.from({ length: 20 }, () => api.call('POST', '/api/auth/pin', { token: burstTill.token, body: { pin: '0000' } })));
+      expect(burst.map((r) => r.status).sort()).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+
+      // Guesses alternating with one's own PIN: the successes take back only their own attempt.
+      const till = await pairDevice('terminal', 'Alternating till');
+      const pin = (value: string) => api.call('POST', '/api/auth/pin', { token: till.token, body: { pin: value } });
+      for (const guess of ['0001', '0002', '0003', '0004']) expect((await pin(guess)).status).toBe(401);
+      expect((await pin('1234')).status).toBe(200);
+      expect((await pin('0005')).status).toBe(401);
+      expect((await pin('1234')).status).toBe(429);
+    });
+
     test('create, change and remove staff: the outlet document carries the PIN hash, never the PIN', async () => {
       const created = await api.call('POST', '/api/outlets/main/staff', { token: manager, body: { name: 'Dewi', role: 'cashier', pin: '4321' } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
