@@ -16,14 +16,12 @@ import { WebSocketServer } from 'ws';
 import type { KioskDatabase } from '@kiosk/store';
 import { createHttpApp } from './http';
 import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
-import { DEFAULT_RELAY_OPTIONS, type RelayLimits } from './relay/options';
+import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay/options';
 import { RelayCore, type Relay } from './relay/relay';
 import { UpstreamBox, type UpstreamOptions } from './upstream/box';
 
-export interface SyncServerOptions {
-  store: KioskDatabase;
-  /** Token signing secret (HS256). */
-  secret: string | Uint8Array;
+/** The relay's options (relay/options.ts, where every default lives) plus the server's own. */
+export interface SyncServerOptions extends Omit<RelayOptions, 'instanceId' | 'metrics' | 'now'> {
   /** 0 = any free port. */
   port: number;
   /** Default 0.0.0.0. */
@@ -35,22 +33,8 @@ export interface SyncServerOptions {
   /** Written to update_log.origin; default `relay:{uuid}` (unique per process). */
   instanceId?: string;
   mountApi?: (app: express.Express, relay: Relay) => void;
-  limits?: Partial<RelayLimits>;
-  /** Group commit window in ms (default 50 on PGlite, 10 on PostgreSQL; see RelayOptions). */
-  flushDelayMs?: number;
-  maxBatch?: number;
-  /** Unload idle documents after this many ms (default 30 000). */
-  unloadAfterMs?: number;
-  /** Minimum time between two stored-state acknowledgements to one connection (default 100 ms). */
-  ackIntervalMs?: number;
-  revocationCacheMs?: number;
-  tailPollMs?: number;
-  pingIntervalMs?: number;
-  /** Compact a document on unload when it has more log rows than this after its snapshot (default 500; 0 = never). */
-  compactAfterRows?: number;
   /** Collect process metrics (CPU, memory, event loop); default true. */
   defaultMetrics?: boolean;
-  log?: (message: string) => void;
 }
 
 export interface SyncServer {
@@ -77,22 +61,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
     { defaultMetrics: options.defaultMetrics },
   );
-  const relay = new RelayCore({
-    store: options.store,
-    secret: options.secret,
-    instanceId,
-    metrics,
-    limits: options.limits,
-    flushDelayMs: options.flushDelayMs,
-    maxBatch: options.maxBatch,
-    unloadAfterMs: options.unloadAfterMs,
-    ackIntervalMs: options.ackIntervalMs,
-    revocationCacheMs: options.revocationCacheMs,
-    tailPollMs: options.tailPollMs,
-    pingIntervalMs: options.pingIntervalMs,
-    compactAfterRows: options.compactAfterRows,
-    log,
-  });
+  // The relay picks its own options out of ours (resolveRelayOptions names each one).
+  const relay = new RelayCore({ ...options, instanceId, metrics, log });
   core = relay;
   await relay.start();
 

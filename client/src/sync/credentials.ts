@@ -2,21 +2,13 @@
  * Device credentials, kept in localStorage after pairing: the device starts offline from
  * then on with no further question. One device = one browser profile.
  */
-import type { DeviceKind } from '@kiosk/shared';
+import type { DeviceKind, PairResponse } from '@kiosk/shared';
 
 export type { DeviceKind };
 
-export interface DeviceCredentials {
+/** What pairing answered (token, device, outlet, short code for provisional references `B-017`, …) and where. */
+export interface DeviceCredentials extends PairResponse {
   serverUrl: string;
-  token: string;
-  deviceId: string;
-  tenant: string;
-  outlet: string;
-  /** Short code for provisional references (`B` → `B-017`). */
-  code: string;
-  kind: DeviceKind;
-  name: string;
-  stations: string[];
 }
 
 const KEY = 'kiosk.device';
