@@ -12,6 +12,7 @@ export * from './protocol/wire';
 export * from './doc/layout';
 export * from './doc/outlet-doc';
 export * from './doc/day-doc';
+export * from './doc/day-write-rules';
 export * from './domain/money';
 export * from './domain/uuid';
 export * from './util/asserts';

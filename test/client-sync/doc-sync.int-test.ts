@@ -7,19 +7,15 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, putTestOrder } from '@kiosk/shared/testing';
 import { MemoryStorage, TestWebSocket } from '@kiosk/client/sync/testing';
 import { startTestRelay, type TestRelay } from '@kiosk/sync-server/testing';
 import { DocSync } from '@kiosk/client/sync';
 import { isOrderStored } from '@kiosk/client/sync';
 
+let seq = 0;
 function addOrder(doc: Y.Doc, id: string): void {
-  doc.transact(() => {
-    const order = new Y.Map<unknown>();
-    doc.getMap('orders').set(id, order);
-    order.set('header', { id, note: 'test' });
-    order.set('events', new Y.Array());
-  });
+  putTestOrder(doc, 'demo/main/2026-11-23', { id, deviceId: 'T1', deviceSeq: ++seq });
 }
 
 describe('DocSync against the relay', () => {

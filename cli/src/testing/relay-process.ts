@@ -8,7 +8,8 @@
  * PostgreSQL; else in memory), KIOSK_TEST_PORT (default 0), KIOSK_TEST_SECRET,
  * KIOSK_TEST_UPSTREAM_URL + KIOSK_TEST_UPSTREAM_TOKEN (LAN box), KIOSK_TEST_INSTANCE_ID,
  * KIOSK_TEST_UNLOAD_AFTER_MS (idle documents' grace period), KIOSK_TEST_PROJECTOR=1 (a projector
- * on the same store, as `kiosk start` runs it), KIOSK_TEST_DEFAULT_METRICS=1 (process metrics).
+ * on the same store, as `kiosk start` runs it), KIOSK_TEST_DEFAULT_METRICS=1 (process metrics),
+ * KIOSK_TEST_GRACE_DAYS (writable past business days; default a century).
  * Prints one JSON line `{"port":N,"url":"http://…"}` on stdout once it serves.
  * SIGTERM → graceful close.
  */
@@ -30,6 +31,8 @@ const server = await startSyncServer({
   flushDelayMs: env.KIOSK_TEST_FLUSH_DELAY_MS ? Number(env.KIOSK_TEST_FLUSH_DELAY_MS) : undefined,
   unloadAfterMs: env.KIOSK_TEST_UNLOAD_AFTER_MS ? Number(env.KIOSK_TEST_UNLOAD_AFTER_MS) : undefined,
   ackIntervalMs: env.KIOSK_TEST_ACK_INTERVAL_MS ? Number(env.KIOSK_TEST_ACK_INTERVAL_MS) : undefined,
+  // Tests and benchmarks write fixed past days (2026-11-20 …): keep them writable whatever the date.
+  dayWindow: { graceDays: Number(env.KIOSK_TEST_GRACE_DAYS ?? 36_500) },
   upstream:
     env.KIOSK_TEST_UPSTREAM_URL && env.KIOSK_TEST_UPSTREAM_TOKEN
       ? { url: env.KIOSK_TEST_UPSTREAM_URL, token: env.KIOSK_TEST_UPSTREAM_TOKEN, backoff: { baseMs: 50, maxMs: 500 } }

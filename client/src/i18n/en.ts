@@ -26,6 +26,10 @@ export const en = {
   refusalLoadFailed: 'the server could not load the data',
   refusalShuttingDown: 'the server is restarting',
   refusalSlowConsumer: 'the connection is too slow',
+  // issue 13: day-document write rules
+  refusalWriteRule: 'it tried to change an order that is already recorded',
+  refusalDayClosed: 'that business day is closed for changes',
+  refusalMissingDependency: 'earlier changes are still missing; syncing again',
   refusalUnknown: 'no reason given',
   pendingChanges: '{count} changes not yet stored on a server',
   allStored: 'Everything stored',

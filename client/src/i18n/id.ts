@@ -26,6 +26,10 @@ export const id: Messages = {
   refusalLoadFailed: 'server tidak bisa memuat data',
   refusalShuttingDown: 'server sedang dimulai ulang',
   refusalSlowConsumer: 'koneksi terlalu lambat',
+  // issue 13: aturan tulis dokumen harian
+  refusalWriteRule: 'perangkat mencoba mengubah pesanan yang sudah tercatat',
+  refusalDayClosed: 'hari usaha itu sudah ditutup untuk perubahan',
+  refusalMissingDependency: 'perubahan sebelumnya belum ada; menyinkronkan ulang',
   refusalUnknown: 'tanpa alasan',
   pendingChanges: '{count} perubahan belum tersimpan di server',
   allStored: 'Semua tersimpan',

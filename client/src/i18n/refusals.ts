@@ -19,6 +19,9 @@ export const REFUSAL_MESSAGE: Record<RefusalReason, MessageKey> = {
   load_failed: 'refusalLoadFailed',
   shutting_down: 'refusalShuttingDown',
   slow_consumer: 'refusalSlowConsumer',
+  write_rule: 'refusalWriteRule',
+  day_closed: 'refusalDayClosed',
+  missing_dependency: 'refusalMissingDependency',
 };
 
 /** The message key for a refusal; `refusalUnknown` when the close reason named none (another server). */

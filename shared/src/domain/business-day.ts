@@ -76,6 +76,13 @@ export function previousDay(day: string): BusinessDay {
   return d.toISOString().slice(0, 10) as BusinessDay;
 }
 
+/** `YYYY-MM-DD` `days` calendar days after `day` (before it when negative). */
+export function shiftDay(day: string, days: number): BusinessDay {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10) as BusinessDay;
+}
+
 /** `YYYY-MM-DD` one calendar day after `day`. */
 export function nextDay(day: string): BusinessDay {
   const d = new Date(`${day}T00:00:00Z`);

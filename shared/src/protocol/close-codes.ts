@@ -31,6 +31,9 @@ export const REFUSAL_REASONS = [
   'load_failed',
   'shutting_down',
   'slow_consumer',
+  'write_rule',
+  'day_closed',
+  'missing_dependency',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -50,6 +53,12 @@ export const REFUSAL_CODE: Record<RefusalReason, CloseCode> = {
   load_failed: CloseCode.tryAgain,
   shutting_down: CloseCode.tryAgain,
   slow_consumer: CloseCode.tryAgain,
+  // A day document's write rules (shared/src/doc/day-write-rules.ts): history is never rewritten.
+  write_rule: CloseCode.forbidden,
+  // A business day outside the writable window (too old, or the future).
+  day_closed: CloseCode.forbidden,
+  // The update builds on content the relay does not hold yet; a resync delivers it first.
+  missing_dependency: CloseCode.tryAgain,
 };
 
 export function isRefusalReason(value: string): value is RefusalReason {

@@ -41,5 +41,7 @@ export interface RelayTables {
     tenant_id: string;
     device_id: string;
     first_seen_at: ColumnType<Date, Date | undefined, never>;
+    /** Set when the client id was first seen in another device's catch-up (2026-12-02-100-relayed-claims.ts). */
+    relayed_by: ColumnType<string | null, string | null | undefined, never>;
   };
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, putTestOrder, testOrderTotal } from '@kiosk/shared/testing';
 import { startTestRelay, type TestRelay } from '../testing';
 
 async function devicesThatWrote(relay: TestRelay, docName: string): Promise<string[]> {
@@ -44,19 +44,19 @@ describe('box role', () => {
     const day = 'demo/main/2026-11-22';
     const terminal = relay.client(day, await relay.tokenFor('terminal', { deviceId: 'T1' }));
     await terminal.synced();
-    terminal.doc.getMap('orders').set('o1', 'online');
+    putTestOrder(terminal.doc, day, { id: 'o1', deviceId: 'T1', total: 1 });
     await eventually(async () => expect(await devicesThatWrote(relay, day)).toEqual(['T1']));
     // The terminal goes offline (it talks to the box on the LAN now) and writes another order
     // with its own client id, which the relay has already assigned to T1.
     terminal.provider.disconnect();
     const before = Y.encodeStateVector(terminal.doc);
-    terminal.doc.getMap('orders').set('o2', 'via the box');
+    putTestOrder(terminal.doc, day, { id: 'o2', deviceId: 'T1', total: 2, deviceSeq: 2 });
     const box = relay.client(day, boxToken);
     await box.synced();
-    await eventually(() => expect(box.doc.getMap('orders').get('o1')).toBe('online'));
+    await eventually(() => expect(testOrderTotal(box.doc, 'o1')).toBe(1));
     Y.applyUpdate(box.doc, Y.encodeStateAsUpdate(terminal.doc, before)); // the box forwards it upstream
     const reader = relay.client(day, await relay.tokenFor('manager', { deviceId: 'M-day' }));
-    await eventually(() => expect(reader.doc.getMap('orders').toJSON()).toEqual({ o1: 'online', o2: 'via the box' }));
+    await eventually(() => expect([testOrderTotal(reader.doc, 'o1'), testOrderTotal(reader.doc, 'o2')]).toEqual([1, 2]));
     await eventually(async () => expect(await devicesThatWrote(relay, day)).toEqual(['T1', 'lan-box-1']));
     expect(box.closes).toEqual([]);
     // a trusted relay claims no client ids: T1 still owns its own, the box owns none

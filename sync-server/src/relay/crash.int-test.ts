@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, putTestOrder } from '@kiosk/shared/testing';
 import { connectDatabase, type KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { signToken } from '../auth/tokens';
@@ -110,12 +110,7 @@ describe.each(testDatabaseTargets())('kill -9 of the relay on $name', (target) =
       while (!stop) {
         for (const [i, t] of terminals.entries()) {
           const id = `T${i + 1}-${n}`;
-          t.doc.transact(() => {
-            const order = new Y.Map();
-            order.set('header', { id, total: 1000 + n });
-            order.set('events', new Y.Array());
-            t.doc.getMap('orders').set(id, order);
-          });
+          putTestOrder(t.doc, docName, { id, deviceId: `T${i + 1}`, total: 1000 + n, deviceSeq: n + 1 });
           written.add(id);
         }
         n++;

@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
-import { eventually, seededRandom } from '@kiosk/shared/testing';
+import { eventually, putTestOrder, seededRandom, testOrderTotal } from '@kiosk/shared/testing';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { loadDocument } from '@kiosk/store';
@@ -116,10 +116,12 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
     const outlet = 'demo/main';
     const manager = relay.client(outlet, await relay.tokenFor('manager', { deviceId: 'M1' }));
     const a = relay.client(day, await relay.tokenFor('terminal', { deviceId: 'T1' }));
-    const b = relay.client(day, await relay.tokenFor('kitchen', { deviceId: 'K1' }));
+    const b = relay.client(day, await relay.tokenFor('terminal', { deviceId: 'T3' }));
     await Promise.all([manager.synced(), a.synced(), b.synced()]);
     manager.doc.getMap('items').set('nasi', { name: 'Nasi goreng', price: 25_000 });
-    for (let i = 0; i < 20; i++) a.doc.getMap('orders').set(`before-${i}`, { total: i });
+    let seq = 0;
+    const order = (id: string, total: number) => putTestOrder(a.doc, day, { id, deviceId: 'T1', total, deviceSeq: ++seq });
+    for (let i = 0; i < 20; i++) order(`before-${i}`, i);
     await eventually(() => expect(b.doc.getMap('orders').size).toBe(20));
     await relay.server.relay.flush();
     const outletBefore = Y.encodeStateAsUpdate(manager.doc);
@@ -140,7 +142,7 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
     const progress = setInterval(() => process.env.FUZZ_DEBUG && console.log('fuzz progress', stats.sent, JSON.stringify(relay.server.relay.stats())), 1000);
     // honest traffic during the fuzz
     let honest = 0;
-    const honestTimer = setInterval(() => a.doc.getMap('orders').set(`during-${honest++}`, { total: honest }), 10);
+    const honestTimer = setInterval(() => order(`during-${honest++}`, honest), 10);
     try {
       await Promise.all(workers);
     } finally {
@@ -152,7 +154,7 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
     expect(stats.closes.get(CloseCode.tooLarge) ?? 0).toBeGreaterThan(0);
 
     // the relay still serves; honest clients converge with every honest order intact
-    for (let i = 0; i < 5; i++) b.doc.getMap('orders').set(`after-${i}`, { total: i });
+    for (let i = 0; i < 5; i++) putTestOrder(b.doc, day, { id: `after-${i}`, deviceId: 'T3', total: i, deviceSeq: i + 1 });
     const late = relay.client(day, await relay.tokenFor('terminal', { deviceId: 'T2' }));
     await late.synced();
     const honestKeys = [
@@ -164,11 +166,13 @@ describe.each(testDatabaseTargets())('hostile input on $name', (target) => {
       for (const key of honestKeys) expect(a.doc.getMap('orders').has(key), key).toBe(true);
       for (const c of [b, late]) expect(c.doc.getMap('orders').toJSON()).toEqual(a.doc.getMap('orders').toJSON());
     });
-    // The writer-fuzzer holds a write token: a bit-flipped copy of a real update can decode as a
-    // valid edit under a fresh client id (e.g. set "before-2" to { potal: 2 }) and is then a
-    // legitimate, attributed write. What must hold is that nothing honest is lost, everyone
-    // converges, and what was written after the fuzz is exact.
-    for (let i = 0; i < 5; i++) expect(late.doc.getMap('orders').get(`after-${i}`)).toEqual({ total: i });
+    // The writer-fuzzer holds a write token: a bit-flipped copy of a real update that still
+    // decodes must also pass the day document's write rules (a schema-valid new order under its
+    // own device id) to be applied — then it is a legitimate, attributed write. What must hold is
+    // that nothing honest is lost or rewritten, everyone converges, and what was written after the
+    // fuzz is exact.
+    for (let i = 0; i < 5; i++) expect(testOrderTotal(late.doc, `after-${i}`)).toBe(i);
+    for (let i = 0; i < 20; i++) expect(testOrderTotal(late.doc, `before-${i}`)).toBe(i);
 
     // the read-only fuzzer changed nothing in the outlet document
     const outletNow = relay.client(outlet, await relay.tokenFor('owner'));
@@ -203,12 +207,12 @@ describe('per-device limits', () => {
     const noisy = relay.client('demo/main/2026-10-02', await relay.tokenFor('terminal', { deviceId: 'NOISY' }));
     const calm = relay.client('demo/main/2026-10-02', await relay.tokenFor('terminal', { deviceId: 'CALM' }));
     await Promise.all([noisy.synced(), calm.synced()]);
-    for (let i = 0; i < 60; i++) noisy.doc.getMap('orders').set(`n${i}`, i);
+    for (let i = 0; i < 60; i++) putTestOrder(noisy.doc, 'demo/main/2026-10-02', { id: `n${i}`, deviceId: 'NOISY', deviceSeq: i + 1 });
     await eventually(() => expect(noisy.closes[0]?.code).toBe(CloseCode.rateLimited));
     expect(noisy.closes[0].reason).toMatch(/device NOISY exceeds 1 messages\/s/);
-    calm.doc.getMap('orders').set('calm', 1);
+    putTestOrder(calm.doc, 'demo/main/2026-10-02', { id: 'calm', deviceId: 'CALM', total: 1 });
     const check = relay.client('demo/main/2026-10-02', await relay.tokenFor('kitchen', { deviceId: 'CHECK' }));
-    await eventually(() => expect(check.doc.getMap('orders').get('calm')).toBe(1));
+    await eventually(() => expect(testOrderTotal(check.doc, 'calm')).toBe(1));
     expect(calm.closes).toEqual([]);
   });
 

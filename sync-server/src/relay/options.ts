@@ -5,6 +5,7 @@
  */
 import type { DatabaseKind, KioskDatabase } from '@kiosk/store';
 import type { RelayMetrics } from '../metrics/metrics';
+import type { DayWindowOptions } from '@kiosk/shared';
 import type { RateLimit } from './device-limits';
 
 export interface RelayLimits {
@@ -45,12 +46,20 @@ export interface RelayOptions {
   pingIntervalMs?: number;
   /** On unload, compact a document with more log rows than this after its snapshot (default 500; 0 = never). */
   compactAfterRows?: number;
+  /**
+   * Which business days devices may write: yesterday and today, plus `graceDays` more days back
+   * for long-offline devices (default 3), with `clockSkewMs` of tolerance for a device clock
+   * running ahead near the day start (default 15 min). Never a later day.
+   */
+  dayWindow?: Partial<DayWindowOptions>;
+  /** How long the outlet facts the write rules use (settings, staff, devices) are cached (default 10 s). */
+  outletFactsTtlMs?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
 
 /** The options with every default applied. */
-export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'limits'>> & { limits: RelayLimits };
+export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'limits' | 'dayWindow'>> & { limits: RelayLimits; dayWindow: DayWindowOptions };
 
 /** Every default of the relay (the flush delay depends on the database, see `RelayOptions.flushDelayMs`). */
 export const DEFAULT_RELAY_OPTIONS = {
@@ -68,6 +77,8 @@ export const DEFAULT_RELAY_OPTIONS = {
   tailPollMs: 10_000,
   pingIntervalMs: 30_000,
   compactAfterRows: 500,
+  dayWindow: { graceDays: 3, clockSkewMs: 15 * 60_000 },
+  outletFactsTtlMs: 10_000,
   log: (message: string) => console.error(`relay: ${message}`),
   now: () => Date.now(),
 } satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
@@ -91,6 +102,8 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     tailPollMs: options.tailPollMs ?? d.tailPollMs,
     pingIntervalMs: options.pingIntervalMs ?? d.pingIntervalMs,
     compactAfterRows: options.compactAfterRows ?? d.compactAfterRows,
+    dayWindow: { ...d.dayWindow, ...options.dayWindow },
+    outletFactsTtlMs: options.outletFactsTtlMs ?? d.outletFactsTtlMs,
     log: options.log ?? d.log,
     now: options.now ?? d.now,
   };

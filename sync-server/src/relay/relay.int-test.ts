@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '@kiosk/shared';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, orderIds, putTestOrder, testOrderTotal } from '@kiosk/shared/testing';
 import { appendUpdates, type KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { revokeToken } from '../auth/revocation-cache';
@@ -65,26 +65,27 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
   test('two stock y-websocket clients converge; updates are logged with the sending device', async () => {
     const doc = 'demo/main/2026-11-01';
     const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T1' }));
-    const b = relay.client(doc, await relay.tokenFor('kitchen', { deviceId: 'K1' }));
+    const b = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T2' }));
     await Promise.all([a.synced(), b.synced()]);
-    a.doc.getMap('orders').set('o1', 'from a');
-    b.doc.getMap('orders').set('o2', 'from b');
+    putTestOrder(a.doc, doc, { id: 'o1', deviceId: 'T1', total: 1 });
+    putTestOrder(b.doc, doc, { id: 'o2', deviceId: 'T2', total: 2 });
     await eventually(() => {
-      expect(a.doc.getMap('orders').toJSON()).toEqual({ o1: 'from a', o2: 'from b' });
-      expect(b.doc.getMap('orders').toJSON()).toEqual({ o1: 'from a', o2: 'from b' });
+      expect(orderIds(a.doc)).toEqual(['o1', 'o2']);
+      expect(orderIds(b.doc)).toEqual(['o1', 'o2']);
     });
-    await eventually(async () => expect((await logRows(store, doc)).map((r) => r.device_id).sort()).toEqual(['K1', 'T1']));
+    await eventually(async () => expect((await logRows(store, doc)).map((r) => r.device_id).sort()).toEqual(['T1', 'T2']));
     const claims = await store.db.selectFrom('device_client_ids').selectAll().where('doc_name', '=', doc).execute();
     expect(claims.map((c) => [Number(c.client_id), c.device_id]).sort()).toEqual(
       [
         [a.doc.clientID, 'T1'],
-        [b.doc.clientID, 'K1'],
+        [b.doc.clientID, 'T2'],
       ].sort(),
     );
     // a third client loads the same state from the relay
     const c = relay.client(doc, await relay.tokenFor('manager'));
     await c.synced();
-    expect(c.doc.getMap('orders').toJSON()).toEqual({ o1: 'from a', o2: 'from b' });
+    expect(orderIds(c.doc)).toEqual(['o1', 'o2']);
+    expect([testOrderTotal(c.doc, 'o1'), testOrderTotal(c.doc, 'o2')]).toEqual([1, 2]);
   });
 
   test('auth matrix: each refusal closes with its named code and reason', async () => {
@@ -143,7 +144,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     const doc = 'demo/main/2026-11-03';
     const owner = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-owner' }));
     await owner.synced();
-    owner.doc.getMap('orders').set('mine', 1);
+    putTestOrder(owner.doc, doc, { id: 'mine', deviceId: 'T-owner' });
     await eventually(async () => expect(await logRows(store, doc)).toHaveLength(1));
     await relay.server.relay.flush();
     // forge: same client id, next clock
@@ -152,7 +153,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     // after the apply: Yjs moves a doc off a client id it sees in a remote update
     forger.clientID = owner.doc.clientID;
     const before = Y.encodeStateVector(forger);
-    forger.getMap('orders').set('forged', 1);
+    putTestOrder(forger, doc, { id: 'forged', deviceId: 'T-owner' });
     const raw = await rawSocket(relay, doc, await relay.tokenFor('terminal', { deviceId: 'T-forger' }));
     raw.ws.send(encodeUpdate(Y.encodeStateAsUpdate(forger, before)));
     const closed = await raw.closed;
@@ -175,7 +176,7 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
       return [...text.matchAll(/^kiosk_relay_messages_total\{type="[a-z_0-9]+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
     };
     const baseline = await count();
-    for (let i = 0; i < 20; i++) writer.doc.getMap('orders').set(`o${i}`, i);
+    for (let i = 0; i < 20; i++) putTestOrder(writer.doc, doc, { id: `o${i}`, deviceId: 'T-ack', deviceSeq: i + 1 });
     const clock = Y.getState(writer.doc.store, writer.doc.clientID);
     await eventually(() => expect(stored.at(-1)?.get(writer.doc.clientID)).toBe(clock));
     // what the relay says is stored is in the log
@@ -205,10 +206,10 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     const projectorDoc = new Y.Doc();
     Y.applyUpdate(projectorDoc, Y.encodeStateAsUpdate(client.doc));
     const sv = Y.encodeStateVector(projectorDoc);
-    projectorDoc.getMap('orders').set('numbered', 42);
+    putTestOrder(projectorDoc, doc, { id: 'numbered', deviceId: 'projector', total: 42 });
     const started = performance.now();
     await appendUpdates(store.db, [{ docName: doc, update: Y.encodeStateAsUpdate(projectorDoc, sv), deviceId: 'projector', origin: 'projector' }]);
-    await eventually(() => expect(client.doc.getMap('orders').get('numbered')).toBe(42), { intervalMs: 2 });
+    await eventually(() => expect(testOrderTotal(client.doc, 'numbered')).toBe(42), { intervalMs: 2 });
     const ms = performance.now() - started;
     if (process.env.PRINT_FIGURES) console.info(`tail latency on ${target.name}: ${ms.toFixed(1)} ms (append → client)`);
     expect(ms).toBeLessThan(1_000);
@@ -224,11 +225,11 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
       const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-one' }));
       const b = second.client(doc, await second.tokenFor('terminal', { deviceId: 'T-two' }));
       await Promise.all([a.synced(), b.synced()]);
-      a.doc.getMap('orders').set('via-one', 1);
-      b.doc.getMap('orders').set('via-two', 2);
+      putTestOrder(a.doc, doc, { id: 'via-one', deviceId: 'T-one' });
+      putTestOrder(b.doc, doc, { id: 'via-two', deviceId: 'T-two' });
       await eventually(() => {
-        expect(a.doc.getMap('orders').toJSON()).toEqual({ 'via-one': 1, 'via-two': 2 });
-        expect(b.doc.getMap('orders').toJSON()).toEqual({ 'via-one': 1, 'via-two': 2 });
+        expect(orderIds(a.doc)).toEqual(['via-one', 'via-two']);
+        expect(orderIds(b.doc)).toEqual(['via-one', 'via-two']);
       });
       // each row written once, by the instance that received it
       await Promise.all([relay.server.relay.flush(), second.server.relay.flush()]);
@@ -246,14 +247,14 @@ describe.each(testDatabaseTargets())('relay on $name', (target) => {
     const doc = 'demo/main/2026-11-06';
     const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-unload' }));
     await a.synced();
-    a.doc.getMap('orders').set('kept', true);
+    putTestOrder(a.doc, doc, { id: 'kept', deviceId: 'T-unload', total: 7 });
     await eventually(async () => expect(await logRows(store, doc)).toHaveLength(1));
     expect(core.isLoaded(doc)).toBe(true);
     a.destroy();
     await eventually(() => expect(core.isLoaded(doc)).toBe(false));
     const b = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-unload' }));
     await b.synced();
-    expect(b.doc.getMap('orders').get('kept')).toBe(true);
+    expect(testOrderTotal(b.doc, 'kept')).toBe(7);
   });
 
   test('a document whose log does not load is refused with 1013, never served empty', async () => {

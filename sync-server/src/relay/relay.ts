@@ -20,6 +20,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
+import { outletDocName } from '@kiosk/shared';
 import { UPDATE_LOG_ORIGIN_CHANNEL, writeBatch } from '@kiosk/store';
 import { RevocationCache } from '../auth/revocation-cache';
 import { bindCounters } from '../metrics/metrics';
@@ -29,6 +30,7 @@ import { DeviceLimits } from './device-limits';
 import { DocRegistry } from './doc-registry';
 import { LogTail } from './log-tail';
 import { MessageHandler } from './message-handler';
+import { OutletFactsSource } from './outlet-facts';
 import { resolveRelayOptions, type RelayOptions, type ResolvedRelayOptions } from './options';
 import { fanOut, type FanOutDeps, type RelayOrigin } from './origins';
 import { PersistQueue } from './persist-queue';
@@ -52,6 +54,7 @@ export class RelayCore implements Relay {
   private readonly tail: LogTail;
   private readonly admission: AdmissionDeps;
   private readonly fanOutDeps: FanOutDeps;
+  private readonly outletFacts: OutletFactsSource;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
@@ -86,7 +89,14 @@ export class RelayCore implements Relay {
       },
     });
     this.fanOutDeps = { instanceId: this.instanceId, queue: this.queue, updates: counters.updates };
-    const writeGuard = new WriteGuard(this.queue);
+    this.outletFacts = new OutletFactsSource({ store, registry: this.registry, now, ttlMs: options.outletFactsTtlMs, log });
+    const writeGuard = new WriteGuard({
+      queue: this.queue,
+      outletFacts: (name) => this.outletFacts.peek(name),
+      dayWindow: options.dayWindow,
+      now,
+      log,
+    });
     this.messages = new MessageHandler({
       maxMessageBytes: limits.maxMessageBytes,
       devices: this.devices,
@@ -159,6 +169,8 @@ export class RelayCore implements Relay {
     let shared: SharedDoc;
     try {
       shared = await this.registry.getShared(conn.docName);
+      // The write rules of a day document need its outlet's facts before the first update.
+      if (shared.name.kind === 'day' && conn.mode === 'write') await this.outletFacts.ensure(outletDocName(shared.name.tenant, shared.name.outlet));
     } catch (error) {
       this.options.log(String(error instanceof Error ? error.message : error));
       return this.refuse(conn, new Refusal('load_failed', `document ${conn.docName} could not be loaded, try again`));
@@ -177,6 +189,10 @@ export class RelayCore implements Relay {
   private refuse(conn: Connection, refusal: Refusal): void {
     if (conn.closed) return;
     this.options.metrics.refused.inc({ reason: refusal.reason });
+    if (refusal.reason === 'write_rule' || refusal.reason === 'day_closed' || refusal.reason === 'foreign_client_id') {
+      // Someone tried to rewrite history or write elsewhere: say who, for the operator.
+      this.options.log(`refused an update of device ${conn.deviceId} (role ${conn.claims?.role ?? '?'}) to ${conn.docName}: ${refusal.message}`);
+    }
     conn.close(refusal.code, refusal.closeText);
   }
 

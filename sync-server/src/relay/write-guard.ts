@@ -14,14 +14,33 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
+import { checkDayUpdate, isWritableDay, outletDocName, writableDays, WriteRuleViolation, type DayWindowOptions } from '@kiosk/shared';
 import type { Connection } from './connection';
+import type { OutletFacts } from './outlet-facts';
 import type { PersistQueue } from './persist-queue';
 import { Refusal } from './refusal';
 import type { SharedDoc } from './shared-doc';
 import { analyzeUpdate } from './update-check';
 
+export interface WriteGuardDeps {
+  queue: Pick<PersistQueue<unknown>, 'lastSeq' | 'pushClaim'>;
+  /** Facts of the outlet of a day document (cached; `ensure`d when a writer joined). */
+  outletFacts(outletDocName: string): OutletFacts | undefined;
+  dayWindow: DayWindowOptions;
+  now(): number;
+  log(message: string): void;
+}
+
+/** Without outlet settings the window is computed on UTC, widened by the largest offsets (−12 h … +14 h). */
+const FALLBACK_SETTINGS = { timeZone: 'UTC', businessDayStart: '00:00' };
+const FALLBACK_SKEW_MS = 14 * 3_600_000;
+
 export class WriteGuard {
-  constructor(private readonly queue: Pick<PersistQueue<unknown>, 'lastSeq' | 'pushClaim'>) {}
+  private readonly queue: WriteGuardDeps['queue'];
+
+  constructor(private readonly deps: WriteGuardDeps) {
+    this.queue = deps.queue;
+  }
 
   /** Checks and applies an update (sync step 2 or a live update); throws a `Refusal`. */
   receiveUpdate(conn: Connection, shared: SharedDoc, update: Uint8Array, live: boolean): void {
@@ -32,6 +51,10 @@ export class WriteGuard {
         throw new Refusal('read_only', `read-only: role ${conn.claims?.role ?? '?'} cannot write ${shared.name.name}`);
       }
       return; // changes nothing: the usual sync step 2 reply of a reader
+    }
+    if (shared.name.kind === 'day') {
+      this.receiveDayUpdate(conn, shared, update, live);
+      return;
     }
     // Fast path (the hot one: a device's own edit): an update of exactly one client id that
     // this device already owns needs no struct-level check; skip the full decode. A malformed
@@ -55,7 +78,55 @@ export class WriteGuard {
     this.apply(conn, shared, update, toClaim);
   }
 
-  private apply(conn: Connection, shared: SharedDoc, update: Uint8Array, toClaim: number[]): void {
+  /**
+   * Day documents: the write rules (`day-write-rules.ts`) and the writable window, checked on
+   * every update — live or catch-up, from a device or a trusted relay — before it is applied.
+   */
+  private receiveDayUpdate(conn: Connection, shared: SharedDoc, update: Uint8Array, live: boolean): void {
+    const name = shared.name;
+    if (name.kind !== 'day') return;
+    const facts = this.deps.outletFacts(outletDocName(name.tenant, name.outlet));
+    const ctx = {
+      day: name.day,
+      senderDeviceId: conn.deviceId,
+      senderRole: conn.claims?.role ?? 'unknown',
+      live,
+      trusted: conn.trusted,
+      ownerOf: (client: number) => shared.owners.get(client),
+      staffIds: facts && facts.staffIds.size > 0 ? facts.staffIds : undefined,
+      deviceIds: facts && facts.deviceIds.size > 0 ? facts.deviceIds : undefined,
+    };
+    let verdict;
+    try {
+      verdict = checkDayUpdate(shared.doc, update, ctx);
+    } catch (error) {
+      if (!(error instanceof WriteRuleViolation)) throw error;
+      throw new Refusal(error.kind, error.message);
+    }
+    if (verdict.changes) {
+      const settings = facts?.settings ?? FALLBACK_SETTINGS;
+      const window = writableDays(this.deps.now(), settings, {
+        graceDays: this.deps.dayWindow.graceDays,
+        clockSkewMs: facts?.settings ? this.deps.dayWindow.clockSkewMs : FALLBACK_SKEW_MS,
+      });
+      if (!isWritableDay(name.day, window)) {
+        throw new Refusal('day_closed', `business day ${name.day} is not writable (writable: ${window.earliest} to ${window.latest})`);
+      }
+    }
+    for (const [client, device] of verdict.relayed) {
+      this.deps.log(`device ${conn.deviceId} relayed content of device ${device} (client id ${client}) in its catch-up of ${name.name}`);
+    }
+    this.apply(conn, shared, update, [], verdict.claims, verdict.relayed);
+  }
+
+  private apply(
+    conn: Connection,
+    shared: SharedDoc,
+    update: Uint8Array,
+    toClaim: number[],
+    attributed?: ReadonlyMap<number, string>,
+    relayed?: ReadonlyMap<number, string>,
+  ): void {
     const deviceId = conn.deviceId;
     const seqBefore = conn.lastWriteSeq;
     // The document's 'update' event (origins.ts) broadcasts and queues it, synchronously.
@@ -68,6 +139,11 @@ export class WriteGuard {
     for (const clientId of toClaim) {
       shared.owners.set(clientId, deviceId);
       this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId });
+    }
+    for (const [clientId, owner] of attributed ?? []) {
+      if (shared.owners.has(clientId)) continue;
+      shared.owners.set(clientId, owner);
+      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: owner, ...(relayed?.has(clientId) ? { relayedBy: deviceId } : {}) });
     }
   }
 }

@@ -93,7 +93,10 @@ export async function startTestRelay(overrides: Partial<SyncServerOptions> = {})
     store = ownStore;
   }
   const secret = typeof overrides.secret === 'string' ? overrides.secret : TEST_SECRET;
-  const server = await startSyncServer({ port: 0, host: '127.0.0.1', defaultMetrics: false, log: () => {}, ...overrides, store, secret });
+  // The documents of these tests are of fixed past days (2026-11-22 …): a century of grace keeps
+  // them writable whatever the date. The window itself is tested with an injected clock.
+  const dayWindow = { graceDays: 36_500, ...overrides.dayWindow };
+  const server = await startSyncServer({ port: 0, host: '127.0.0.1', defaultMetrics: false, log: () => {}, ...overrides, store, secret, dayWindow });
   const clients = new Set<TestClient>();
   const wsUrl = `${server.url.replace(/^http/, 'ws')}/sync`;
   return {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, putTestOrder } from '@kiosk/shared/testing';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { signToken } from '../auth/tokens';
@@ -70,7 +70,9 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
     cleanups.push(() => proxy.close());
 
     const outletDoc = 'demo/main';
-    const dayDoc = `demo/main/${new Date().toISOString().slice(0, 10)}`;
+    const dayDoc = 'demo/main/2026-11-21';
+    // A fixed past day stays writable whatever the date (the window has its own tests).
+    const dayWindow = { graceDays: 36_500 };
     // the cloud's menu
     const manager = cloud.client(outletDoc, await cloud.tokenFor('manager', { deviceId: 'M-cloud' }));
     await manager.synced();
@@ -93,6 +95,7 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
       upstream,
       defaultMetrics: false,
       log: () => {},
+      dayWindow,
     });
     const boxPort = box.port;
     cleanups.push(async () => {
@@ -112,7 +115,8 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
     // the cloud's menu reaches the box's kitchen; the box's order reaches the cloud
     await eventually(() => expect(kitchenMenu.doc.getMap('items').get('nasi')).toEqual({ price: 25_000 }));
     const cloudDay = cloud.client(dayDoc, await cloud.tokenFor('manager', { deviceId: 'M-cloud-day' }));
-    const order = (id: string) => terminal.doc.getMap('orders').set(id, { id, total: 25_000 });
+    let seq = 0;
+    const order = (id: string) => putTestOrder(terminal.doc, dayDoc, { id, deviceId: 'T-box', total: 25_000, deviceSeq: ++seq });
     order('online-1');
     await eventually(() => expect(cloudDay.doc.getMap('orders').get('online-1')).toBeTruthy());
 
@@ -126,7 +130,16 @@ describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target)
     await box.close();
     await boxStore.close();
     boxStore = await connectDatabase({ dataDir: dir });
-    box = await startSyncServer({ store: boxStore, secret: BOX_SECRET, port: boxPort, host: '127.0.0.1', upstream, defaultMetrics: false, log: () => {} });
+    box = await startSyncServer({
+      store: boxStore,
+      secret: BOX_SECRET,
+      port: boxPort,
+      host: '127.0.0.1',
+      upstream,
+      defaultMetrics: false,
+      log: () => {},
+      dayWindow,
+    });
     await eventually(() => expect(terminal.provider.synced).toBe(true), { timeoutMs: 15_000 });
     for (let i = 0; i < 3; i++) order(`after-restart-${i}`);
     await eventually(() => expect(kitchenDay.doc.getMap('orders').size).toBe(9));
