@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { signToken } from '@kiosk/sync-server';
 import { TEST_SECRET } from '@kiosk/sync-server/testing';
+import { testOrderHeader } from '@kiosk/shared/testing';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const which = process.argv[2] === 'stock' ? 'stock' : 'ours';
@@ -108,16 +109,8 @@ await new Promise<void>((resolve) => {
     const id = `o${n++}`;
     terminal.doc.transact(() => {
       const order = new Y.Map<unknown>();
-      order.set('header', {
-        id,
-        sentAt: performance.now(),
-        lines: [
-          { item: 'nasi', qty: 2, price: 25_000 },
-          { item: 'teh', qty: 1, price: 8_000 },
-          { item: 'kerupuk', qty: 1, price: 3_000 },
-        ],
-        total: 61_000,
-      });
+      // A schema-valid order (the relay's write rules check it) carrying the send time.
+      order.set('header', { ...testOrderHeader(docName, { id, deviceId: 'T1', total: 61_000, deviceSeq: n }), sentAt: performance.now() });
       order.set('events', new Y.Array());
       terminal.doc.getMap('orders').set(id, order);
       terminal.doc.getMap('deviceSeq').set('T1', n);
