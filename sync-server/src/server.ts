@@ -21,7 +21,7 @@ import { RelayCore, type Relay } from './relay/relay';
 import { UpstreamBox, type UpstreamOptions } from './upstream/box';
 
 /** The relay's options (relay/options.ts, where every default lives) plus the server's own. */
-export interface SyncServerOptions extends Omit<RelayOptions, 'instanceId' | 'metrics' | 'now'> {
+export interface SyncServerOptions extends Omit<RelayOptions, 'instanceId' | 'metrics'> {
   /** 0 = any free port. */
   port: number;
   /** Default 0.0.0.0. */

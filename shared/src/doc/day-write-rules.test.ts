@@ -226,7 +226,7 @@ describe('day write rules: the attacks are refused', () => {
           { trusted: true },
         ),
       ),
-    ).toMatch(/integer from 1 to/);
+    ).toMatch(/an order number is an integer from 1 to/);
   });
 
   test('a kitchen display writing a refund, a payment or an order', () => {

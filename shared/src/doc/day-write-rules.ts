@@ -57,7 +57,12 @@ export interface DayWriteContext {
 export interface DayWriteVerdict {
   /** Client ids first seen in this update → the device they are attributed to (to be claimed). */
   claims: Map<number, string>;
-  /** Client ids attributed to a device other than the sender (catch-up relayed by the sender). */
+  /**
+   * Client ids with new content attributed to a device other than the sender: catch-up that
+   * relays what another device wrote. Legitimate after a relay lost updates it had broadcast,
+   * but also what forging another device's writes looks like — the relay records it with the
+   * log row, and the projector flags the orders it touches.
+   */
   relayed: Map<number, string>;
   /** The update adds or deletes something the document does not have (else it is a no-op). */
   changes: boolean;
@@ -177,9 +182,9 @@ class Checker {
     const claims = new Map<number, string>();
     const relayed = new Map<number, string>();
     for (const [client, device] of this.attributed) {
-      if (device === null || this.ctx.ownerOf(client) !== undefined) continue;
-      claims.set(client, device);
+      if (device === null) continue;
       if (device !== this.ctx.senderDeviceId) relayed.set(client, device);
+      if (this.ctx.ownerOf(client) === undefined) claims.set(client, device);
     }
     return { claims, relayed, changes: this.changes };
   }
@@ -212,54 +217,54 @@ class Checker {
     if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) {
       throw new WriteRuleViolation('write_rule', `order ${orderId} must be a map`);
     }
-    this.onceInMap(place, `order ${orderId} exists already; an order is never replaced`);
+    this.onceInMap(place, `an order is never replaced (order ${orderId})`);
   }
 
   private checkOrderField(item: Y.Item, place: Place, orderId: string): void {
     const key = place.key;
-    if (key === null || !ORDER_KEYS.has(key)) throw new WriteRuleViolation('write_rule', `order ${orderId}: unknown field ${JSON.stringify(key)}`);
+    if (key === null || !ORDER_KEYS.has(key)) throw new WriteRuleViolation('write_rule', `unknown field ${JSON.stringify(key)} (order ${orderId})`);
     if (key === ORDER.number) {
-      if (!this.ctx.trusted) throw new WriteRuleViolation('write_rule', `order ${orderId}: only the numbering authority sets an order number`);
+      if (!this.ctx.trusted) throw new WriteRuleViolation('write_rule', `only the numbering authority sets an order number (order ${orderId})`);
       const value = singleValue(item);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ORDER_NUMBER) {
-        throw new WriteRuleViolation('write_rule', `order ${orderId}: number must be an integer from 1 to ${MAX_ORDER_NUMBER}`);
+        throw new WriteRuleViolation('write_rule', `an order number is an integer from 1 to ${MAX_ORDER_NUMBER} (order ${orderId})`);
       }
-      this.onceInMap(place, `order ${orderId} has a number already; it never changes`);
+      this.onceInMap(place, `an order number never changes (order ${orderId})`);
       return;
     }
     if (this.kitchenWrote(item.id.client)) throw new WriteRuleViolation('write_rule', 'a kitchen display cannot create orders');
     if (key === ORDER.events) {
       if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Array)) {
-        throw new WriteRuleViolation('write_rule', `order ${orderId}: events must be an array`);
+        throw new WriteRuleViolation('write_rule', `events must be an array (order ${orderId})`);
       }
-      this.onceInMap(place, `order ${orderId} has an event log already; it is never replaced`);
+      this.onceInMap(place, `an event log is never replaced (order ${orderId})`);
       return;
     }
+    this.onceInMap(place, `header already written; it is written once (order ${orderId})`);
     const parsed = orderHeaderSchema.safeParse(singleValue(item));
-    if (!parsed.success) throw new WriteRuleViolation('write_rule', `order ${orderId}: invalid header: ${formatZodError(parsed.error, 'header')}`);
+    if (!parsed.success) throw new WriteRuleViolation('write_rule', `invalid header: ${formatZodError(parsed.error, 'header')} (order ${orderId})`);
     const header = parsed.data;
-    if (header.id !== orderId) throw new WriteRuleViolation('write_rule', `order ${orderId}: header names order ${header.id}`);
+    if (header.id !== orderId) throw new WriteRuleViolation('write_rule', `header names another order, ${header.id} (order ${orderId})`);
     if (header.businessDay !== this.ctx.day) {
-      throw new WriteRuleViolation('write_rule', `order ${orderId}: header is for business day ${header.businessDay}, not this document's ${this.ctx.day}`);
+      throw new WriteRuleViolation('write_rule', `header is for business day ${header.businessDay}, not this document's ${this.ctx.day} (order ${orderId})`);
     }
-    this.attribute(item.id.client, header.deviceId, `order ${orderId}: header`);
+    this.attribute(item.id.client, header.deviceId, `header of order ${orderId}`);
     if (this.kitchenWrote(item.id.client)) throw new WriteRuleViolation('write_rule', 'a kitchen display cannot create orders');
-    this.checkStaff(header.staffId, `order ${orderId}: header`);
-    this.onceInMap(place, `order ${orderId} has a header already; it is written once`);
+    this.checkStaff(header.staffId, `header of order ${orderId}`);
   }
 
   private checkEvents(item: Y.Item, place: Place, orderId: string, offset: number): void {
-    if (!(item.content instanceof Y.ContentAny)) throw new WriteRuleViolation('write_rule', `order ${orderId}: events must be plain values`);
-    if (place.key !== null) throw new WriteRuleViolation('write_rule', `order ${orderId}: events is an array, not a map`);
+    if (!(item.content instanceof Y.ContentAny)) throw new WriteRuleViolation('write_rule', `events must be plain values (order ${orderId})`);
+    if (place.key !== null) throw new WriteRuleViolation('write_rule', `events is an array, not a map (order ${orderId})`);
     for (const raw of item.content.arr.slice(offset)) {
       const parsed = orderEventSchema.safeParse(raw);
-      if (!parsed.success) throw new WriteRuleViolation('write_rule', `order ${orderId}: invalid event: ${formatZodError(parsed.error, 'event')}`);
+      if (!parsed.success) throw new WriteRuleViolation('write_rule', `invalid event: ${formatZodError(parsed.error, 'event')} (order ${orderId})`);
       const event = parsed.data;
-      this.attribute(item.id.client, event.deviceId, `order ${orderId}: ${event.kind} event`);
+      this.attribute(item.id.client, event.deviceId, `${event.kind} event of order ${orderId}`);
       if (this.kitchenWrote(item.id.client) && !KITCHEN_EVENTS.has(event.kind)) {
-        throw new WriteRuleViolation('write_rule', `order ${orderId}: a kitchen display may only bump or recall, not write a ${event.kind} event`);
+        throw new WriteRuleViolation('write_rule', `a kitchen display may only bump or recall, not write a ${event.kind} event (order ${orderId})`);
       }
-      this.checkStaff(event.staffId, `order ${orderId}: ${event.kind} event`);
+      this.checkStaff(event.staffId, `${event.kind} event of order ${orderId}`);
     }
   }
 
@@ -297,18 +302,18 @@ class Checker {
       // Catch-up with a client id nobody owns yet: content another device wrote and this one
       // relays (e.g. broadcast before a relay crash lost it). Only a device of this outlet.
       if (named !== this.ctx.senderDeviceId && this.ctx.deviceIds && !this.ctx.deviceIds.has(named)) {
-        throw new WriteRuleViolation('write_rule', `${what} names device ${named}, which is not a device of this outlet`);
+        throw new WriteRuleViolation('write_rule', `names device ${named}, which is not a device of this outlet (${what})`);
       }
       this.attributed.set(client, named);
       return;
     }
-    if (named !== expected) throw new WriteRuleViolation('write_rule', `${what} names device ${named} but was written by device ${expected}`);
+    if (named !== expected) throw new WriteRuleViolation('write_rule', `names device ${named} but was written by device ${expected} (${what})`);
     if (!this.attributed.has(client)) this.attributed.set(client, expected);
   }
 
   private checkStaff(staffId: string | undefined, what: string): void {
     if (staffId === undefined || !this.ctx.staffIds || this.ctx.trusted) return;
-    if (!this.ctx.staffIds.has(staffId)) throw new WriteRuleViolation('write_rule', `${what} names staff ${staffId}, who is not staff of this outlet`);
+    if (!this.ctx.staffIds.has(staffId)) throw new WriteRuleViolation('write_rule', `names staff ${staffId}, who is not staff of this outlet (${what})`);
   }
 
   // ------------------------------------------------------------------ structure

@@ -18,6 +18,8 @@ export interface RelayTables {
     device_id: string;
     /** Which writer instance appended it (relay instance id, 'projector:…'); lets a relay skip its own rows when tailing. */
     origin: string;
+    /** Catch-up carrying new content of other devices: their ids, comma-separated (2026-12-02-100-relayed-updates.ts). */
+    relayed_for: ColumnType<string | null, string | null | undefined, never>;
     created_at: ColumnType<Date, never, never>;
   };
   doc_snapshots: {
@@ -41,7 +43,5 @@ export interface RelayTables {
     tenant_id: string;
     device_id: string;
     first_seen_at: ColumnType<Date, Date | undefined, never>;
-    /** Set when the client id was first seen in another device's catch-up (2026-12-02-100-relayed-claims.ts). */
-    relayed_by: ColumnType<string | null, string | null | undefined, never>;
   };
 }

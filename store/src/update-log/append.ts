@@ -17,6 +17,8 @@ export interface NewUpdate {
   update: Uint8Array;
   deviceId: string;
   origin: string;
+  /** Devices whose content this catch-up of `deviceId` relays (flagged by the projector). */
+  relayedFor?: string[];
 }
 
 /** Appends rows inside `trx` (caller commits). Returns the ids in input order. */
@@ -39,6 +41,7 @@ export function updateLogRow(u: NewUpdate) {
     update: u.update,
     device_id: u.deviceId,
     origin: u.origin,
+    relayed_for: u.relayedFor && u.relayedFor.length > 0 ? u.relayedFor.join(',') : null,
   };
 }
 

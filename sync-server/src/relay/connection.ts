@@ -44,6 +44,8 @@ export class Connection implements DocPeer {
   lastAckAt = 0;
   closed = false;
   alive = true;
+  /** Set by the write guard while it applies a catch-up that relays other devices' content. */
+  relayedFor: string[] | null = null;
   /** Counted in its device's open-socket total. */
   countedSocket = false;
   /** Messages that arrived while the token was checked and the document loaded. */

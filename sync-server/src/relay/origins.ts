@@ -91,7 +91,8 @@ function onDocUpdate(shared: SharedDoc, update: Uint8Array, rawOrigin: unknown, 
   }
   deps.updates[source].inc();
   shared.unpersisted++;
-  const seq = deps.queue.push({ docName: shared.name.name, update, deviceId, origin: deps.instanceId });
+  const relayedFor = origin?.source === 'device' ? origin.conn.relayedFor : null;
+  const seq = deps.queue.push({ docName: shared.name.name, update, deviceId, origin: deps.instanceId, ...(relayedFor ? { relayedFor } : {}) });
   if (sender) sender.lastWriteSeq = seq;
 }
 

@@ -9,6 +9,8 @@ import type { DocName } from '@kiosk/shared';
 export interface DocPeer {
   readonly deviceId: string;
   readonly mode: 'read' | 'write';
+  /** Other devices whose content the update being applied relays (catch-up), else null. */
+  readonly relayedFor?: string[] | null;
   /** Persist-queue sequence of the peer's latest update (0: none). */
   lastWriteSeq: number;
   /** Sequence covered by the last stored-state acknowledgement sent to the peer. */

@@ -116,17 +116,15 @@ export class WriteGuard {
     for (const [client, device] of verdict.relayed) {
       this.deps.log(`device ${conn.deviceId} relayed content of device ${device} (client id ${client}) in its catch-up of ${name.name}`);
     }
-    this.apply(conn, shared, update, [], verdict.claims, verdict.relayed);
+    conn.relayedFor = verdict.relayed.size > 0 ? [...new Set(verdict.relayed.values())].sort() : null;
+    try {
+      this.apply(conn, shared, update, [], verdict.claims);
+    } finally {
+      conn.relayedFor = null;
+    }
   }
 
-  private apply(
-    conn: Connection,
-    shared: SharedDoc,
-    update: Uint8Array,
-    toClaim: number[],
-    attributed?: ReadonlyMap<number, string>,
-    relayed?: ReadonlyMap<number, string>,
-  ): void {
+  private apply(conn: Connection, shared: SharedDoc, update: Uint8Array, toClaim: number[], attributed?: ReadonlyMap<number, string>): void {
     const deviceId = conn.deviceId;
     const seqBefore = conn.lastWriteSeq;
     // The document's 'update' event (origins.ts) broadcasts and queues it, synchronously.
@@ -143,7 +141,7 @@ export class WriteGuard {
     for (const [clientId, owner] of attributed ?? []) {
       if (shared.owners.has(clientId)) continue;
       shared.owners.set(clientId, owner);
-      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: owner, ...(relayed?.has(clientId) ? { relayedBy: deviceId } : {}) });
+      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: owner });
     }
   }
 }

@@ -46,6 +46,7 @@ export interface TestRelay {
 export function openTestClient(wsUrl: string, docName: string, token: string, opts: { doc?: Y.Doc; connect?: boolean } = {}): TestClient {
   const doc = opts.doc ?? new Y.Doc();
   const closes: Array<{ code: number; reason: string }> = [];
+  let destroyed = false;
   const provider = new WebsocketProvider(wsUrl, docName, doc, {
     params: { token },
     // The typings want the DOM WebSocket; `ws` implements the same surface for the provider.
@@ -78,6 +79,8 @@ export function openTestClient(wsUrl: string, docName: string, token: string, op
       });
     },
     destroy() {
+      if (destroyed) return; // a test may end a client early; `close` ends the rest
+      destroyed = true;
       provider.destroy();
       doc.destroy();
     },
