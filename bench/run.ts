@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   growth: async () => (await import('./growth')).growth,
   'cold-start': async () => (await import('./cold-start')).coldStart,
   'relay-memory': async () => (await import('./relay-memory')).relayMemory,
+  'write-rules': async () => (await import('./write-rules')).writeRules,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
