@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import * as Y from 'yjs';
 import { connectDatabase, migrateToLatest } from '@kiosk/store';
 import { CloseCode } from '@kiosk/shared';
-import { eventually } from '@kiosk/shared/testing';
+import { eventually, orderIds, putTestOrder } from '@kiosk/shared/testing';
 import type { RelayCore } from './relay/relay';
 import { startTestRelay, type TestRelay } from './testing/start-test-relay';
 
@@ -75,11 +75,11 @@ describe('sync server', () => {
     const a = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-cmp' }));
     await a.synced();
     for (let i = 0; i < 10; i++) {
-      a.doc.getMap('orders').set(`o${i}`, i);
+      putTestOrder(a.doc, doc, { id: `o${i}`, deviceId: 'T-cmp' });
       await relay.server.relay.flush();
     }
     await eventually(async () => expect(await relay.store.db.selectFrom('update_log').select('id').where('doc_name', '=', doc).execute()).toHaveLength(10));
-    const expected = a.doc.getMap('orders').toJSON();
+    const expected = orderIds(a.doc);
     a.destroy();
     await eventually(async () => {
       const snap = await relay.store.db.selectFrom('doc_snapshots').select(['upto_id']).where('doc_name', '=', doc).executeTakeFirst();
@@ -87,7 +87,7 @@ describe('sync server', () => {
     });
     const b = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-cmp' }));
     await b.synced();
-    expect(b.doc.getMap('orders').toJSON()).toEqual(expected);
+    expect(orderIds(b.doc)).toEqual(expected);
   });
 });
 
@@ -98,9 +98,9 @@ describe('graceful shutdown', () => {
       const doc = 'demo/main/2026-08-03';
       const c = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-bye' }));
       await c.synced();
-      c.doc.getMap('orders').set('last-order', 1);
+      putTestOrder(c.doc, doc, { id: 'last-order', deviceId: 'T-bye' });
       // accepted (applied) but still queued: the long flush delay keeps it in memory
-      await eventually(async () => expect((await relay.server.relay.getDoc(doc)).getMap('orders').get('last-order')).toBe(1));
+      await eventually(async () => expect((await relay.server.relay.getDoc(doc)).getMap('orders').has('last-order')).toBe(true));
       expect(relay.server.relay.stats().queuedUpdates).toBe(1);
       await relay.server.close();
       await eventually(() => expect(c.closes[0]?.code).toBe(CloseCode.tryAgain));
@@ -108,7 +108,7 @@ describe('graceful shutdown', () => {
       const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
       const stored = new Y.Doc();
       for (const r of rows) Y.applyUpdate(stored, r.update);
-      expect(stored.getMap('orders').get('last-order')).toBe(1);
+      expect(stored.getMap('orders').has('last-order')).toBe(true);
       // no new connections
       await expect(fetch(`${relay.url}/healthz`)).rejects.toThrow();
     } finally {
@@ -125,7 +125,7 @@ describe('database outage', () => {
       const c = relay.client(doc, await relay.tokenFor('terminal', { deviceId: 'T-outage' }));
       await c.synced();
       await sql`alter table update_log rename to update_log_away`.execute(relay.store.db);
-      c.doc.getMap('orders').set('during-outage', 1);
+      putTestOrder(c.doc, doc, { id: 'during-outage', deviceId: 'T-outage' });
       await eventually(async () => expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/kiosk_relay_persist_failures_total [1-9]/));
       c.destroy();
       // idle, but it holds an unwritten update: it must stay loaded through several retries
@@ -138,7 +138,7 @@ describe('database outage', () => {
           const rows = await relay.store.db.selectFrom('update_log').select('update').where('doc_name', '=', doc).execute();
           const stored = new Y.Doc();
           for (const r of rows) Y.applyUpdate(stored, r.update);
-          expect(stored.getMap('orders').get('during-outage')).toBe(1);
+          expect(stored.getMap('orders').has('during-outage')).toBe(true);
         },
         { timeoutMs: 15_000 },
       );
