@@ -144,6 +144,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       host: config.host,
       clientDist: CLIENT_DIST,
       upstream: config.upstream && config.upstreamToken ? { url: config.upstream, token: config.upstreamToken } : undefined,
+      dayWindow: { graceDays: config.graceDays },
       mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay })),
     });
     closers.push(() => server.close());

@@ -9,6 +9,7 @@ describe('kiosk configuration', () => {
     expect(config.dataDir.endsWith('data')).toBe(true);
     expect(config.demo).toBe(true);
     expect(config.projectorMode).toBe('authority');
+    expect(config.graceDays).toBe(3);
   });
 
   test('environment is read, and a flag beats the environment', () => {
@@ -26,6 +27,8 @@ describe('kiosk configuration', () => {
     [{ upstream: 'http://cloud' }, {}, /^invalid --upstream: must be a ws:\/\/ or wss:\/\/ URL/],
     [{ upstream: 'wss://cloud.example/sync' }, {}, /^invalid --upstream-token \(KIOSK_UPSTREAM_TOKEN\): required/],
     [{ 'projector-mode': 'boss' }, {}, /^invalid --projector-mode/],
+    [{}, { KIOSK_GRACE_DAYS: '-1' }, /^invalid KIOSK_GRACE_DAYS \(--grace-days\): must be a whole number of days 0–366/],
+    [{ 'grace-days': '2.5' }, {}, /^invalid --grace-days: must be a whole number of days/],
   ])('bad configuration %j %j is one line naming the option', (flags, env, expected) => {
     expect(() => resolveConfig(flags, env)).toThrow(expected);
     try {

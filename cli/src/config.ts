@@ -78,6 +78,18 @@ export const OPTIONS = {
     schema: z.enum(['authority', 'mirror']).default('authority'),
     defaultText: 'authority',
   },
+  graceDays: {
+    flag: 'grace-days',
+    env: ['KIOSK_GRACE_DAYS'],
+    description: 'business days before yesterday that devices may still write (a terminal offline that long still syncs; older days are closed)',
+    schema: z.coerce
+      .number()
+      .int('must be a whole number of days 0–366')
+      .min(0, 'must be a whole number of days 0–366')
+      .max(366, 'must be a whole number of days 0–366')
+      .default(3),
+    defaultText: '3',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
