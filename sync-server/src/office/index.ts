@@ -9,7 +9,7 @@
 import express, { Router } from 'express';
 import type { ApiContext, ApiDeps } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { rejectNulBytes } from './http/validate';
+import { rejectNulBytes, verifyUtf8 } from './http/validate';
 import { authenticate, loadOutlet, requireRole } from './http/middleware';
 import { RateLimiter } from './auth/sign-in-limiter';
 import { authRoutes } from './auth/routes';
@@ -61,7 +61,7 @@ export function createOfficeApi(deps: ApiDeps): Router {
     }
     next();
   });
-  api.use(express.json({ limit: '256kb' }));
+  api.use(express.json({ limit: '256kb', verify: verifyUtf8 }));
   api.use(rejectNulBytes);
   // Reports change with every order; nothing here may be cached by a browser or proxy.
   api.use((_req, res, next) => {
