@@ -209,6 +209,8 @@ export const orderHeaderSchema = z.object({
   manualDiscount: z
     .object({ rateBp: basisPoints.optional(), amount: nonNegativeMinor.optional(), approvedBy: id.optional(), reason: z.string().optional() })
     .optional(),
+  /** Menu version (shared/src/domain/pricing-inputs.ts) the register priced the order with. */
+  menuVersion: z.string().max(64).optional(),
 });
 export type OrderHeader = z.infer<typeof orderHeaderSchema>;
 
