@@ -23,6 +23,11 @@ export * from './domain/order-events';
 export * from './domain/order-fold';
 export * from './domain/audit';
 export * from './domain/pin';
+// staff PINs and approvals (issue 13)
+export * from './util/base64';
+export * from './domain/staff-keys';
+export * from './domain/staff-keys-verify';
+export * from './doc/staff-keys-doc';
 export * from './api/errors';
 export * from './api/ids';
 export * from './api/auth';
