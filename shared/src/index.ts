@@ -31,3 +31,5 @@ export * from './api/devices';
 export * from './api/staff';
 export * from './api/catalog';
 export * from './api/reports';
+// Recovery (restore of the outlet document)
+export * from './api/restore';
