@@ -40,3 +40,5 @@ export * from './api/reports';
 export * from './domain/pricing-inputs';
 export * from './domain/pricing-reprice';
 export * from './domain/trust-flags';
+// Recovery (restore of the outlet document)
+export * from './api/restore';
