@@ -441,5 +441,5 @@ describe('day write rules: property', () => {
       }),
       { numRuns: 150, seed: 20261202 },
     );
-  });
+  }, 60_000); // 150 random histories of up to 25 edits, CPU-bound: seconds on a loaded 2-core box
 });
