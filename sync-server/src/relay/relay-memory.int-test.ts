@@ -129,41 +129,49 @@ describe.each(testDatabaseTargets())('relay memory on $name', (target) => {
     const heapBefore = heapMiB();
     const metaBefore = core.memoryStats().awarenessMeta;
 
-    const evil = await rawWs(relay, doc, await relay.tokenFor('kitchen', { outlet: 'aw', deviceId: 'K-evil' }));
-    const ownId = 424_242;
-    await send(evil.ws, awarenessMessage([{ clientId: ownId, clock: 1, state: { screen: 'evil' } }])); // its first announcement: its own id
-    // 480k made-up ids in 8 messages of 60k entries (each under the 1 MiB message limit), then an
-    // echo of the terminal's state and an attempt to remove it.
-    for (let m = 0; m < 8; m++) {
-      const entries = Array.from({ length: 60_000 }, (_, i) => ({ clientId: 1_000_000 + m * 60_000 + i, clock: 1, state: { x: 1 } }));
-      await send(evil.ws, awarenessMessage(entries));
-    }
-    await send(evil.ws, awarenessMessage([{ clientId: terminal.doc.clientID, clock: 99, state: null }]));
-    await roundTrip(evil);
-    const during = core.memoryStats();
-    const heapDuring = heapMiB();
-    expect(during.awarenessStates).toBe(3); // terminal, kitchen, the attacker's own id
-    expect(during.awarenessMeta).toBe(metaBefore + 1);
-    expect(during.awarenessDropped).toBeGreaterThanOrEqual(480_001);
-    expect(evil.ws.readyState).toBe(WebSocket.OPEN); // dropped silently, not a reason to close
-    // the honest devices saw none of it, and the terminal's state was not removed
-    await eventually(() => expect(terminal.provider.awareness.getStates().has(ownId)).toBe(true));
-    expect(terminal.provider.awareness.getStates().size).toBe(3);
-    expect(kitchen.provider.awareness.getStates().get(terminal.doc.clientID)).toEqual({ user: { name: 'Sari' } });
+    // Two floods, by two attackers one after the other: the second must not leave more behind
+    // than the first (what stays after the first is warm-up: compiled code, pools).
+    const heapsAfter: number[] = [];
+    for (const round of [1, 2]) {
+      const droppedBefore = core.memoryStats().awarenessDropped;
+      const evil = await rawWs(relay, doc, await relay.tokenFor('kitchen', { outlet: 'aw', deviceId: `K-evil-${round}` }));
+      const ownId = 424_242 + round;
+      await send(evil.ws, awarenessMessage([{ clientId: ownId, clock: 1, state: { screen: 'evil' } }])); // its first announcement: its own id
+      // 480k made-up ids in 8 messages of 60k entries (each under the 1 MiB message limit), then an
+      // echo of the terminal's state and an attempt to remove it.
+      for (let m = 0; m < 8; m++) {
+        const entries = Array.from({ length: 60_000 }, (_, i) => ({ clientId: 1_000_000 + m * 60_000 + i, clock: 1, state: { x: 1 } }));
+        await send(evil.ws, awarenessMessage(entries));
+      }
+      await send(evil.ws, awarenessMessage([{ clientId: terminal.doc.clientID, clock: 99, state: null }]));
+      await roundTrip(evil);
+      const during = core.memoryStats();
+      const heapDuring = heapMiB();
+      expect(during.awarenessStates).toBe(3); // terminal, kitchen, the attacker's own id
+      expect(during.awarenessMeta).toBe(metaBefore + 1);
+      expect(during.awarenessDropped - droppedBefore).toBeGreaterThanOrEqual(480_001);
+      expect(evil.ws.readyState).toBe(WebSocket.OPEN); // dropped silently, not a reason to close
+      // the honest devices saw none of it, and the terminal's state was not removed
+      await eventually(() => expect(terminal.provider.awareness.getStates().has(ownId)).toBe(true));
+      expect(terminal.provider.awareness.getStates().size).toBe(3);
+      expect(kitchen.provider.awareness.getStates().get(terminal.doc.clientID)).toEqual({ user: { name: 'Sari' } });
 
-    evil.ws.close();
-    await evil.closed;
-    await eventually(() => expect(core.memoryStats().awarenessStates).toBe(2));
-    await eventually(() => expect(terminal.provider.awareness.getStates().has(ownId)).toBe(false)); // the removal was broadcast
-    const after = core.memoryStats();
-    expect(after.awarenessMeta).toBe(metaBefore); // its meta entry is gone too (that map is what leaked)
-    const heapAfter = heapMiB();
-    console.log(
-      `[relay-memory] ${target.name}: 480k made-up presence ids: heap ${fmt(heapBefore)} → ${fmt(heapDuring)} (flooding) → ${fmt(heapAfter)} MiB (after it left); ` +
-        `states ${during.awarenessStates}, meta ${during.awarenessMeta} → ${after.awarenessMeta}, dropped ${during.awarenessDropped}`,
-    );
-    expect(heapDuring - heapBefore).toBeLessThan(16);
-    expect(heapAfter - heapBefore).toBeLessThan(16);
+      evil.ws.close();
+      await evil.closed;
+      await eventually(() => expect(core.memoryStats().awarenessStates).toBe(2));
+      await eventually(() => expect(terminal.provider.awareness.getStates().has(ownId)).toBe(false)); // the removal was broadcast
+      const after = core.memoryStats();
+      expect(after.awarenessMeta).toBe(metaBefore); // its meta entry is gone too (that map is what leaked)
+      const heapAfter = heapMiB();
+      console.log(
+        `[relay-memory] ${target.name}: flood ${round} of 480k made-up presence ids: heap ${fmt(heapBefore)} → ${fmt(heapDuring)} (flooding) → ${fmt(heapAfter)} MiB (after it left); ` +
+          `states ${during.awarenessStates}, meta ${during.awarenessMeta} → ${after.awarenessMeta}, dropped ${during.awarenessDropped - droppedBefore}`,
+      );
+      expect(heapDuring - heapBefore).toBeLessThan(16);
+      expect(heapAfter - heapBefore).toBeLessThan(16);
+      heapsAfter.push(heapAfter);
+    }
+    expect(heapsAfter[1]! - heapsAfter[0]!).toBeLessThan(2);
 
     // over a cap → awareness_limit (4429): five fresh ids in the first announcement, a 2 KiB state
     const greedy = await rawWs(relay, doc, await relay.tokenFor('kitchen', { outlet: 'aw', deviceId: 'K-greedy' }));
@@ -189,56 +197,61 @@ describe.each(testDatabaseTargets())('relay memory on $name', (target) => {
     );
     expect(stalled.map((s) => s.status)).toEqual(Array(30).fill(101));
     const started = performance.now();
-    const closedAt: number[] = [];
-    for (const s of stalled) s.socket.on('close', () => closedAt.push(performance.now() - started));
     await eventually(() => expect(core.stats().connections).toBe(31));
+    // A paused socket never sees the relay's FIN, so terminations are observed on the relay's side.
+    const terminatedAt: number[] = [];
+    const terminatedBefore = core.memoryStats().slowReadersTerminated;
 
     // The stream: server-side edits of 64 KiB each, ~50 a second, until every stalled socket is gone.
     const shared = await core.getDoc(doc);
     const blob = 'x'.repeat(64 * 1024);
     let edits = 0;
     let peakRss = rssBefore;
+    let peakHeap = 0;
     let peakBuffered = 0;
     let peakLagging = 0;
     const deadline = performance.now() + 40_000;
-    while (closedAt.length < 30 && performance.now() < deadline) {
-      shared.transact(() => shared.getMap<string>('stream').set('blob', `${edits++}:${blob}`));
-      const m = core.memoryStats();
-      peakBuffered = Math.max(peakBuffered, m.bufferedBytes);
-      peakLagging = Math.max(peakLagging, m.laggingReaders);
-      peakRss = Math.max(peakRss, rssMiB());
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      while (terminatedAt.length < 30 && performance.now() < deadline) {
+        shared.transact(() => shared.getMap<string>('stream').set('blob', `${edits++}:${blob}`));
+        const m = core.memoryStats();
+        peakBuffered = Math.max(peakBuffered, m.bufferedBytes);
+        peakLagging = Math.max(peakLagging, m.laggingReaders);
+        peakRss = Math.max(peakRss, rssMiB());
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed / MiB);
+        while (terminatedAt.length < m.slowReadersTerminated - terminatedBefore) terminatedAt.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(terminatedAt).toHaveLength(30);
+      await eventually(() => expect(core.stats().connections).toBe(1));
+      const after = core.memoryStats();
+      expect(after.bufferedBytes).toBeLessThan(MiB);
+      expect(after.laggingReaders).toBe(0);
+      expect(peakLagging).toBeGreaterThan(0);
+      // each stalled socket's user-space buffer stops just above the limit (2 MiB + one message)
+      expect(peakBuffered).toBeLessThan(30 * (2 * MiB + 128 * 1024));
+      // the reading client got every edit (live, or through a catch-up) and was never closed
+      await eventually(
+        () =>
+          expect(
+            reader.doc
+              .getMap<string>('stream')
+              .get('blob')
+              ?.startsWith(`${edits - 1}:`),
+          ).toBe(true),
+        { timeoutMs: 20_000 },
+      );
+      expect(reader.closes).toEqual([]);
+    } finally {
+      for (const s of stalled) s.socket.destroy();
     }
-    expect(closedAt).toHaveLength(30);
-    const lastClosed = Math.max(...closedAt);
-    await eventually(() => expect(core.stats().connections).toBe(1));
-    const after = core.memoryStats();
-    expect(after.bufferedBytes).toBeLessThan(MiB);
-    expect(after.laggingReaders).toBe(0);
-    expect(after.slowReadersTerminated).toBeGreaterThanOrEqual(30);
-    expect(peakLagging).toBeGreaterThan(0);
-    // each stalled socket's user-space buffer stops just above the limit (2 MiB + one message)
-    expect(peakBuffered).toBeLessThan(30 * (2 * MiB + 128 * 1024));
-    // the reading client got every edit (live, or through a catch-up) and was never closed
-    await eventually(
-      () =>
-        expect(
-          reader.doc
-            .getMap<string>('stream')
-            .get('blob')
-            ?.startsWith(`${edits - 1}:`),
-        ).toBe(true),
-      { timeoutMs: 20_000 },
-    );
-    expect(reader.closes).toEqual([]);
-    for (const s of stalled) s.socket.destroy();
     const heapAfter = heapMiB();
     console.log(
       `[relay-memory] ${target.name}: 30 never-reading sockets, ${edits} edits of 64 KiB: RSS ${fmt(rssBefore)} → peak ${fmt(peakRss)} → ${fmt(rssMiB())} MiB; ` +
-        `heap ${fmt(heapBefore)} → ${fmt(heapAfter)} MiB after; peak relay send buffers ${fmt(peakBuffered / MiB)} MiB; ` +
-        `terminated ${fmt(Math.min(...closedAt) / 1000)}–${fmt(lastClosed / 1000)} s after the stream started`,
+        `heap ${fmt(heapBefore)} → peak ${fmt(peakHeap)} → ${fmt(heapAfter)} MiB after; peak relay send buffers ${fmt(peakBuffered / MiB)} MiB; ` +
+        `terminated ${fmt(terminatedAt[0]! / 1000)}–${fmt(terminatedAt[29]! / 1000)} s after the stream started`,
     );
-    expect(lastClosed).toBeLessThan(30_000);
+    expect(terminatedAt[29]).toBeLessThan(30_000);
     reader.destroy();
   });
 
