@@ -300,6 +300,9 @@ export const en = {
   reference: 'Reference',
   paidColumn: 'Paid',
   flags: 'Flags',
+  // staff PINs and approvals (issue 13)
+  checkingPin: 'Checking PIN…',
+  noStaffKeys: 'No staff keys on this terminal yet — connect once to the server.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -289,4 +289,7 @@ export const id: Messages = {
   reference: 'Referensi',
   paidColumn: 'Dibayar',
   flags: 'Tanda',
+  // staff PINs and approvals (issue 13)
+  checkingPin: 'Memeriksa PIN…',
+  noStaffKeys: 'Belum ada kunci staf di terminal ini — sambungkan sekali ke server.',
 };
