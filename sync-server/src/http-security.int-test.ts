@@ -237,6 +237,48 @@ describe.each(testDatabaseTargets())('HTTP security on $name', (target) => {
     expect(await res.json()).toMatchObject({ error: { code: 'bad_request', field: 'body' } });
     expect(logged.filter((m) => m.includes('unexpected'))).toEqual([]);
   });
+  test('POST /api/users does not tell whether an email has an account in another tenant; sign-in asks for the organisation only when the password fits two', async () => {
+    const owner = (await callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'owner@acme.test', password: 'demo1234' } })).body
+      .accessToken as string;
+    const create = (email: string, password = 'demo1234') =>
+      callApi(plain.url, 'POST', '/api/users', { token: owner, body: { email, name: 'New', password, role: 'manager', outlets: ['main'] } });
+    // An address of another tenant and an unknown one get the same answer.
+    const elsewhere = await create('manager@beta.test');
+    const unknown = await create('nobody-yet@beta.test', 'another-password');
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    expect(unknown.status, unknown.text).toBe(201);
+    expect(Object.keys(elsewhere.body.user).sort()).toEqual(Object.keys(unknown.body.user).sort());
+    // Within the tenant it is still one account per address.
+    const again = await create('manager@beta.test');
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'email' });
+    expect(again.body.error.message).toMatch(/your organisation/);
+
+    // manager@beta.test now has accounts in acme and beta, both with password demo1234.
+    const login = (body: Record<string, unknown>) => callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'manager@beta.test', ...body } });
+    const ambiguous = await login({ password: 'demo1234' });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.error).toMatchObject({ code: 'ambiguous_account', field: 'tenant' });
+    const intoAcme = await login({ password: 'demo1234', tenant: 'acme' });
+    expect(intoAcme.status, intoAcme.text).toBe(200);
+    expect(intoAcme.body.user.tenant).toBe('acme');
+    const intoBeta = await login({ password: 'demo1234', tenant: 'BETA' });
+    expect(intoBeta.body.user.tenant).toBe('beta');
+    // A wrong password says nothing about how many accounts there are: the same 401 as an unknown address.
+    const wrong = await login({ password: 'not-it' });
+    const nobody = await callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'nobody@nowhere.test', password: 'not-it' } });
+    expect([wrong.status, nobody.status]).toEqual([401, 401]);
+    expect(wrong.body).toEqual(nobody.body);
+    // The organisation of another account with a right password elsewhere is still a 401.
+    expect((await login({ password: 'demo1234', tenant: 'gamma' })).status).toBe(401);
+    // The database itself refuses a second account of one tenant under one address.
+    await expect(
+      store.db
+        .insertInto('users')
+        .values({ id: 'dup', tenant_id: 'acme', email: 'manager@beta.test', name: 'dup', role: 'manager', password_hash: 'x' })
+        .execute(),
+    ).rejects.toThrow(/unique|duplicate/i);
+  });
 });
 
 describe.each(testDatabaseTargets())('/readyz without error text on $name', (target) => {

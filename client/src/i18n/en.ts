@@ -297,6 +297,9 @@ export const en = {
   reference: 'Reference',
   paidColumn: 'Paid',
   flags: 'Flags',
+  // HTTP hardening: sign-in when one email has accounts in two organisations.
+  organisation: 'Organisation',
+  ambiguousAccount: 'This email has accounts in more than one organisation. Enter the organisation to sign in to.',
 } as const;
 
 export type MessageKey = keyof typeof en;

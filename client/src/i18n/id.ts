@@ -286,4 +286,7 @@ export const id: Messages = {
   reference: 'Referensi',
   paidColumn: 'Dibayar',
   flags: 'Tanda',
+  // HTTP hardening: sign-in when one email has accounts in two organisations.
+  organisation: 'Organisasi',
+  ambiguousAccount: 'Email ini punya akun di lebih dari satu organisasi. Masukkan organisasi yang ingin dimasuki.',
 };
