@@ -95,6 +95,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (!relay.gateUpgrade(req, socket)) return; // pending-upgrade caps (relay/upgrade-gate.ts)
     wss.handleUpgrade(req, socket, head, (ws) => relay.handleSocket(ws, req));
   });
 

@@ -30,6 +30,9 @@ export const id: Messages = {
   refusalWriteRule: 'perangkat mencoba mengubah pesanan yang sudah tercatat',
   refusalDayClosed: 'hari usaha itu sudah ditutup untuk perubahan',
   refusalMissingDependency: 'perubahan sebelumnya belum ada; menyinkronkan ulang',
+  // issue 13: relay memory
+  refusalAwarenessLimit: 'perangkat ini mengumumkan lebih banyak layar atau data kehadiran dari yang diizinkan',
+  refusalAuthTimeout: 'server terlalu lama memeriksa perangkat ini; mencoba lagi',
   refusalUnknown: 'tanpa alasan',
   pendingChanges: '{count} perubahan belum tersimpan di server',
   allStored: 'Semua tersimpan',
@@ -286,6 +289,9 @@ export const id: Messages = {
   reference: 'Referensi',
   paidColumn: 'Dibayar',
   flags: 'Tanda',
+  // staff PINs and approvals (issue 13)
+  checkingPin: 'Memeriksa PIN…',
+  noStaffKeys: 'Belum ada kunci staf di terminal ini — sambungkan sekali ke server.',
   // HTTP hardening: sign-in when one email has accounts in two organisations.
   organisation: 'Organisasi',
   ambiguousAccount: 'Email ini punya akun di lebih dari satu organisasi. Masukkan organisasi yang ingin dimasuki.',
