@@ -5,9 +5,10 @@
  * /readyz without error text, malformed addresses and bodies → 400, and no cross-tenant email probe.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -278,6 +279,41 @@ describe.each(testDatabaseTargets())('HTTP security on $name', (target) => {
         .values({ id: 'dup', tenant_id: 'acme', email: 'manager@beta.test', name: 'dup', role: 'manager', password_hash: 'x' })
         .execute(),
     ).rejects.toThrow(/unique|duplicate/i);
+  });
+});
+
+describe('the relay upgrade gate keys on the trust-proxy client address', () => {
+  /** A raw upgrade with no token that never answers the relay's close frame (it keeps its pending slot). */
+  function hangingUpgrade(port: number, forwardedFor: string): Promise<{ status: string; socket: net.Socket }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(
+          `GET /sync/demo/main HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nX-Forwarded-For: ${forwardedFor}\r\n\r\n`,
+        );
+      });
+      socket.once('data', (chunk: Buffer) => resolve({ status: chunk.toString('latin1').split('\r\n')[0], socket }));
+      socket.once('error', reject);
+    });
+  }
+
+  test('behind a trusted proxy, one forwarded client at its limit does not block another', async () => {
+    const relay = await startTestRelay({ trustProxy: parseTrustProxy('loopback'), limits: { maxPendingUpgradesPerIp: 1 } });
+    const sockets: net.Socket[] = [];
+    try {
+      const first = await hangingUpgrade(relay.server.port, '203.0.113.1');
+      sockets.push(first.socket);
+      expect(first.status).toBe('HTTP/1.1 101 Switching Protocols');
+      const again = await hangingUpgrade(relay.server.port, '203.0.113.1');
+      sockets.push(again.socket);
+      expect(again.status).toBe('HTTP/1.1 429 Too Many Requests');
+      const other = await hangingUpgrade(relay.server.port, '203.0.113.2');
+      sockets.push(other.socket);
+      expect(other.status).toBe('HTTP/1.1 101 Switching Protocols');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await relay.close();
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import type express from 'express';
 import { WebSocketServer } from 'ws';
 import type { KioskDatabase } from '@kiosk/store';
 import { createHttpApp } from './http';
-import type { TrustProxySetting } from './security-headers';
+import { clientAddress, type TrustProxySetting } from './security-headers';
 import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay/options';
 import { RelayCore, type Relay } from './relay/relay';
@@ -68,7 +68,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     { defaultMetrics: options.defaultMetrics },
   );
   // The relay picks its own options out of ours (resolveRelayOptions names each one).
-  const relay = new RelayCore({ ...options, instanceId, metrics, log });
+  // The upgrade gate keys on the same client address as express's req.ip (--trust-proxy).
+  const clientIp = options.clientIp ?? ((req: http.IncomingMessage) => clientAddress(req, options.trustProxy ?? false));
+  const relay = new RelayCore({ ...options, instanceId, metrics, log, clientIp });
   core = relay;
   await relay.start();
 
