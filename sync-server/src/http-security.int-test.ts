@@ -5,9 +5,10 @@
  * /readyz without error text, malformed addresses and bodies → 400, and no cross-tenant email probe.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -236,6 +237,83 @@ describe.each(testDatabaseTargets())('HTTP security on $name', (target) => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'bad_request', field: 'body' } });
     expect(logged.filter((m) => m.includes('unexpected'))).toEqual([]);
+  });
+  test('POST /api/users does not tell whether an email has an account in another tenant; sign-in asks for the organisation only when the password fits two', async () => {
+    const owner = (await callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'owner@acme.test', password: 'demo1234' } })).body
+      .accessToken as string;
+    const create = (email: string, password = 'demo1234') =>
+      callApi(plain.url, 'POST', '/api/users', { token: owner, body: { email, name: 'New', password, role: 'manager', outlets: ['main'] } });
+    // An address of another tenant and an unknown one get the same answer.
+    const elsewhere = await create('manager@beta.test');
+    const unknown = await create('nobody-yet@beta.test', 'another-password');
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    expect(unknown.status, unknown.text).toBe(201);
+    expect(Object.keys(elsewhere.body.user).sort()).toEqual(Object.keys(unknown.body.user).sort());
+    // Within the tenant it is still one account per address.
+    const again = await create('manager@beta.test');
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'email' });
+    expect(again.body.error.message).toMatch(/your organisation/);
+
+    // manager@beta.test now has accounts in acme and beta, both with password demo1234.
+    const login = (body: Record<string, unknown>) => callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'manager@beta.test', ...body } });
+    const ambiguous = await login({ password: 'demo1234' });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.error).toMatchObject({ code: 'ambiguous_account', field: 'tenant' });
+    const intoAcme = await login({ password: 'demo1234', tenant: 'acme' });
+    expect(intoAcme.status, intoAcme.text).toBe(200);
+    expect(intoAcme.body.user.tenant).toBe('acme');
+    const intoBeta = await login({ password: 'demo1234', tenant: 'BETA' });
+    expect(intoBeta.body.user.tenant).toBe('beta');
+    // A wrong password says nothing about how many accounts there are: the same 401 as an unknown address.
+    const wrong = await login({ password: 'not-it' });
+    const nobody = await callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'nobody@nowhere.test', password: 'not-it' } });
+    expect([wrong.status, nobody.status]).toEqual([401, 401]);
+    expect(wrong.body).toEqual(nobody.body);
+    // The organisation of another account with a right password elsewhere is still a 401.
+    expect((await login({ password: 'demo1234', tenant: 'gamma' })).status).toBe(401);
+    // The database itself refuses a second account of one tenant under one address.
+    await expect(
+      store.db
+        .insertInto('users')
+        .values({ id: 'dup', tenant_id: 'acme', email: 'manager@beta.test', name: 'dup', role: 'manager', password_hash: 'x' })
+        .execute(),
+    ).rejects.toThrow(/unique|duplicate/i);
+  });
+});
+
+describe('the relay upgrade gate keys on the trust-proxy client address', () => {
+  /** A raw upgrade with no token that never answers the relay's close frame (it keeps its pending slot). */
+  function hangingUpgrade(port: number, forwardedFor: string): Promise<{ status: string; socket: net.Socket }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(
+          `GET /sync/demo/main HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nX-Forwarded-For: ${forwardedFor}\r\n\r\n`,
+        );
+      });
+      socket.once('data', (chunk: Buffer) => resolve({ status: chunk.toString('latin1').split('\r\n')[0], socket }));
+      socket.once('error', reject);
+    });
+  }
+
+  test('behind a trusted proxy, one forwarded client at its limit does not block another', async () => {
+    const relay = await startTestRelay({ trustProxy: parseTrustProxy('loopback'), limits: { maxPendingUpgradesPerIp: 1 } });
+    const sockets: net.Socket[] = [];
+    try {
+      const first = await hangingUpgrade(relay.server.port, '203.0.113.1');
+      sockets.push(first.socket);
+      expect(first.status).toBe('HTTP/1.1 101 Switching Protocols');
+      const again = await hangingUpgrade(relay.server.port, '203.0.113.1');
+      sockets.push(again.socket);
+      expect(again.status).toBe('HTTP/1.1 429 Too Many Requests');
+      const other = await hangingUpgrade(relay.server.port, '203.0.113.2');
+      sockets.push(other.socket);
+      expect(other.status).toBe('HTTP/1.1 101 Switching Protocols');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await relay.close();
+    }
   });
 });
 

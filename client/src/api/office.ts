@@ -33,11 +33,12 @@ async function readError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `${response.status} ${response.statusText}`, error?.field);
 }
 
-export async function signIn(email: string, password: string): Promise<OfficeSession> {
+/** `tenant` (the organisation) only when the server answered 409 `ambiguous_account`. */
+export async function signIn(email: string, password: string, tenant?: string): Promise<OfficeSession> {
   const response = await fetch('/api/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password } satisfies LoginBody),
+    body: JSON.stringify({ email, password, ...(tenant ? { tenant } : {}) } satisfies LoginBody),
   });
   if (!response.ok) throw await readError(response);
   const body = (await response.json()) as SignInResponse;

@@ -303,6 +303,9 @@ export const en = {
   // staff PINs and approvals (issue 13)
   checkingPin: 'Checking PIN…',
   noStaffKeys: 'No staff keys on this terminal yet — connect once to the server.',
+  // HTTP hardening: sign-in when one email has accounts in two organisations.
+  organisation: 'Organisation',
+  ambiguousAccount: 'This email has accounts in more than one organisation. Enter the organisation to sign in to.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -292,4 +292,7 @@ export const id: Messages = {
   // staff PINs and approvals (issue 13)
   checkingPin: 'Memeriksa PIN…',
   noStaffKeys: 'Belum ada kunci staf di terminal ini — sambungkan sekali ke server.',
+  // HTTP hardening: sign-in when one email has accounts in two organisations.
+  organisation: 'Organisasi',
+  ambiguousAccount: 'Email ini punya akun di lebih dari satu organisasi. Masukkan organisasi yang ingin dimasuki.',
 };

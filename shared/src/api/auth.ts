@@ -14,6 +14,8 @@ export const loginBody = z.object({
   email: emailSchema,
   password: z.string().min(1, 'is required').max(200),
   outlet: outletChoice,
+  /** The organisation (tenant id or name), needed only when one email has accounts in two (409 `ambiguous_account`). */
+  tenant: z.string().trim().min(1).max(100).optional(),
 });
 export type LoginBody = z.input<typeof loginBody>;
 

@@ -14,6 +14,8 @@ export const ErrorCode = {
   conflict: 'conflict',
   rateLimited: 'rate_limited',
   internal: 'internal',
+  // HTTP hardening: sign-in with an email that has accounts in two organisations needs `tenant`.
+  ambiguousAccount: 'ambiguous_account',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -26,6 +28,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   internal: 500,
+  ambiguous_account: 409,
 };
 
 export interface ErrorBody {

@@ -335,9 +335,11 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
         (await api.call('POST', '/api/users', { token: manager, body: { email: 'x@demo.kiosk', name: 'X', password: 'longenough', role: 'owner' } })).status,
       ).toBe(403);
       expect((await api.call('POST', '/api/outlets', { token: manager, body: { id: 'x', name: 'X', timeZone: 'UTC', currency: 'IDR' } })).status).toBe(403);
+      // One account per address within a tenant; another tenant's addresses are not probed here
+      // (emails are unique per tenant: http-security.int-test.ts).
       const dup = await api.call('POST', '/api/users', {
         token: owner,
-        body: { email: 'owner@acme.test', name: 'Dup', password: 'longenough', role: 'manager' },
+        body: { email: 'owner@demo.kiosk', name: 'Dup', password: 'longenough', role: 'manager' },
       });
       expect(dup.status).toBe(409);
       expect(dup.body.error.field).toBe('email');

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from '@tanstack/react-router';
-import type { CatalogView, OutletSettings } from '@kiosk/shared';
+import { ApiError, type CatalogView, type OutletSettings } from '@kiosk/shared';
 import { LanguageSwitch, useI18n, useT, type Translate } from '../../i18n';
 import { OfficeApi, loadSession, saveSession, signIn, type OfficeSession } from '../../api/office';
 import { buttonClass, ErrorLine, errorText, inputClass, OfficeProvider, type Office } from './kit';
@@ -43,14 +43,20 @@ function SignIn({ onSignedIn }: { onSignedIn(session: OfficeSession): void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Shown once the server says the email has accounts in more than one organisation.
+  const [askTenant, setAskTenant] = useState(false);
+  const [tenant, setTenant] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await signIn(email.trim(), password));
+      onSignedIn(await signIn(email.trim(), password, askTenant ? tenant.trim() : undefined));
     } catch (e) {
-      setError(errorText(e));
+      if (e instanceof ApiError && e.code === 'ambiguous_account') {
+        setAskTenant(true);
+        setError(t('ambiguousAccount'));
+      } else setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -77,6 +83,12 @@ function SignIn({ onSignedIn }: { onSignedIn(session: OfficeSession): void }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {askTenant && (
+          <label className="flex flex-col gap-1">
+            <span>{t('organisation')}</span>
+            <input className={inputClass} autoComplete="organization" required value={tenant} onChange={(e) => setTenant(e.target.value)} />
+          </label>
+        )}
         <ErrorLine error={error} />
         <button className={buttonClass} disabled={busy}>
           {t('signInButton')}

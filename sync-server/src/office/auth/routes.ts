@@ -3,10 +3,10 @@
  * terminal, refresh (rotating), sign-out (revokes), and who-am-I.
  */
 import { Router } from 'express';
-import { loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse, type PinSignInResponse, type SignInResponse } from '@kiosk/shared';
+import { ErrorCode, loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse, type PinSignInResponse, type SignInResponse } from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
-import { forbidden, rateLimited, unauthorized } from '../http/errors';
+import { ApiError, forbidden, rateLimited, unauthorized } from '../http/errors';
 import { beginAll, type Attempt, type StoredLimiter } from './sign-in-limiter';
 import { authenticate, requireRole } from '../http/middleware';
 import { outletsForUser } from '../outlets/outlets';
@@ -34,21 +34,48 @@ export function authRoutes(ctx: ApiContext): Router {
     }
     const [fromIp, attempt] = counted.attempts as [Attempt, Attempt];
     // Tenant unknown until the account is found: this one lookup runs as the table owner.
-    const user = await ctx.store.db
+    // Emails are unique per tenant (migration 2026-12-03-500), so an address may have accounts
+    // in several; `tenant` (id or name) narrows them. The password picks among the rest: only a
+    // caller who knows it for two accounts learns that the address is ambiguous (409).
+    const candidates = await ctx.store.db
       .selectFrom('users')
-      .select(['id', 'tenant_id', 'email', 'name', 'role', 'password_hash', 'disabled_at'])
-      .where('email', '=', body.email)
-      .executeTakeFirst();
-    const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
+      .innerJoin('tenants', 'tenants.tenant_id', 'users.tenant_id')
+      .select([
+        'users.id',
+        'users.tenant_id',
+        'users.email',
+        'users.name',
+        'users.role',
+        'users.password_hash',
+        'users.disabled_at',
+        'tenants.name as tenant_name',
+      ])
+      .where('users.email', '=', body.email)
+      .orderBy('users.tenant_id')
+      .execute();
+    const wanted = body.tenant?.toLowerCase();
+    const inTenant = wanted ? candidates.filter((c) => c.tenant_id.toLowerCase() === wanted || c.tenant_name.toLowerCase() === wanted) : candidates;
+    const matching: typeof inTenant = [];
+    for (const c of inTenant) if (await verifyPassword(body.password, c.password_hash)) matching.push(c);
+    if (inTenant.length === 0) await verifyPassword(body.password, await dummyPasswordHash());
+    const usable = matching.filter((c) => !c.disabled_at);
+    if (usable.length > 1) {
+      // The password was right: both attempts are taken back, nothing is cleared.
+      await attempt.ok();
+      await fromIp.ok();
+      throw new ApiError(ErrorCode.ambiguousAccount, 'this email has accounts in more than one organisation; say which one', 'tenant');
+    }
+    const user = usable[0] ?? inTenant[0];
+    const ok = usable.length === 1;
     if (!user || !ok || user.disabled_at) {
-      if (user) {
-        await withTenant(ctx.store, user.tenant_id, (trx) =>
+      for (const c of inTenant) {
+        await withTenant(ctx.store, c.tenant_id, (trx) =>
           writeAudit(trx, {
-            tenant: user.tenant_id,
+            tenant: c.tenant_id,
             outlet: null,
-            actor: `user:${user.id}`,
+            actor: `user:${c.id}`,
             action: 'auth.sign_in_failed',
-            details: { email: user.email, ip: clientIp(req) },
+            details: { email: c.email, ip: clientIp(req) },
           }),
         );
       }

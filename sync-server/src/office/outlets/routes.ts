@@ -84,11 +84,12 @@ export function peopleRoutes(ctx: ApiContext): Router {
     const body = parseInput(userBody, req.body);
     const id = randomUUID();
     const passwordHash = await hashPassword(body.password);
-    // Emails are unique across tenants; the check runs as the owner so a clash in another
-    // tenant is refused without saying whose account it is.
-    const taken = await ctx.store.db.selectFrom('users').select('id').where('email', '=', body.email).executeTakeFirst();
-    if (taken) throw conflict('email: this email address is already used by an account', 'email');
+    // Emails are unique per tenant (migration 2026-12-03-500): the check sees only the caller's
+    // tenant (row-level security), so whether the address has an account elsewhere never shows.
+    // The unique index on (email, tenant_id) settles a race between two owners of one tenant.
     await withTenant(ctx.store, p.tenant, async (trx) => {
+      const taken = await trx.selectFrom('users').select('id').where('email', '=', body.email).executeTakeFirst();
+      if (taken) throw conflict('email: this email address is already used by an account of your organisation', 'email');
       const outlets = await trx.selectFrom('outlets').select('id').execute();
       body.outlets.forEach((o, i) => {
         if (!outlets.some((x) => x.id === o)) throw badRequest(`outlets.${i}: no outlet ${JSON.stringify(o)}`, `outlets.${i}`);
@@ -96,7 +97,12 @@ export function peopleRoutes(ctx: ApiContext): Router {
       await trx
         .insertInto('users')
         .values({ id, tenant_id: p.tenant, email: body.email, name: body.name, role: body.role, password_hash: passwordHash })
-        .execute();
+        .execute()
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23505')
+            throw conflict('email: this email address is already used by an account of your organisation', 'email');
+          throw error;
+        });
       if (body.outlets.length)
         await trx
           .insertInto('user_outlets')
