@@ -301,7 +301,8 @@ describe.each(testDatabaseTargets())('forged approvals on $name', (target) => {
   let outlet: Y.Doc;
   const tokens: Record<string, string> = {};
 
-  const flagsOf = async (id: string) => (await store.db.selectFrom('orders').select('flags').where('id', '=', id).executeTakeFirst())?.flags as string[] | undefined;
+  const flagsOf = async (id: string) =>
+    (await store.db.selectFrom('orders').select('flags').where('id', '=', id).executeTakeFirst())?.flags as string[] | undefined;
 
   beforeAll(async () => {
     store = await target.open();
@@ -338,7 +339,11 @@ describe.each(testDatabaseTargets())('forged approvals on $name', (target) => {
     }
     const terminal = relay.client(KEYS, tokens.T1);
     await terminal.synced();
-    expect(readStaffKeyEnvelopes(terminal.doc).map((e) => e.staffId).sort()).toEqual(['staff-budi', 'staff-sari']);
+    expect(
+      readStaffKeyEnvelopes(terminal.doc)
+        .map((e) => e.staffId)
+        .sort(),
+    ).toEqual(['staff-budi', 'staff-sari']);
     // A terminal swapping in an envelope of its own (a key it knows, under a PIN it chose) is refused.
     const mine = forge(terminal.doc, (doc) => doc.getMap('envelopes').set('staff-budi', { v: 1, staffId: 'staff-budi' }));
     terminal.destroy();
