@@ -36,3 +36,9 @@ export * from './api/devices';
 export * from './api/staff';
 export * from './api/catalog';
 export * from './api/reports';
+// projector trust (issue 13): menu versions, re-pricing, trust-flag names
+export * from './domain/pricing-inputs';
+export * from './domain/pricing-reprice';
+export * from './domain/trust-flags';
+// Recovery (restore of the outlet document)
+export * from './api/restore';

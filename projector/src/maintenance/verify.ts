@@ -6,12 +6,17 @@
  *
  * Run it when the projector has caught up (a projector that is behind shows as differences).
  */
+import { sql } from 'kysely';
 import { readOrders, type OutletSnapshot } from '@kiosk/shared';
 import { dayDocNames, type KioskDatabase } from '@kiosk/store';
 import { projectOrder } from '../project/project-order';
 import { CHILD_TABLES, type OrderRows } from '../project/rows';
 import { DocCache, describe } from '../tail/doc-cache';
 import { jsonTextArray } from '../write/json-rows';
+import { DELETED_FROM_DOCUMENT } from './shadow-tables';
+
+/** A row `rebuild` kept on purpose: its order is gone from the document, its history is not. */
+const keptDeleted = (row: Record<string, unknown>): boolean => Array.isArray(row.flags) && row.flags.includes(DELETED_FROM_DOCUMENT);
 
 export type DifferenceKind = 'missing-row' | 'extra-row' | 'column' | 'unnumbered' | 'number-gap' | 'number-duplicate' | 'unreadable';
 
@@ -122,7 +127,7 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
     const orderRows = (await db.selectFrom('orders').selectAll().where('doc_name', '=', docName).execute()) as unknown as Record<string, unknown>[];
     const expectedIds = new Set(expected.map((e) => e.order.id));
     for (const row of orderRows) {
-      if (!expectedIds.has(String(row.id)))
+      if (!expectedIds.has(String(row.id)) && !keptDeleted(row))
         out.push({
           kind: 'extra-row',
           docName,
@@ -180,7 +185,12 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
   // Rows whose document is not in the log at all.
   if (!options.docNames && out.length < limit) {
     const known = new Set(docs);
-    const rowDocs = await db.selectFrom('orders').select('doc_name').distinct().execute();
+    const rowDocs = await db
+      .selectFrom('orders')
+      .select('doc_name')
+      .distinct()
+      .where(sql<boolean>`not (flags @> ${JSON.stringify([DELETED_FROM_DOCUMENT])}::jsonb)`)
+      .execute();
     for (const { doc_name } of rowDocs)
       if (!known.has(doc_name))
         out.push({ kind: 'extra-row', docName: doc_name, table: 'orders', message: `rows exist for ${doc_name}, which has no updates in the log` });

@@ -223,6 +223,8 @@ export const orderHeaderSchema = z.object({
       approval: approvalSchema.optional(),
     })
     .optional(),
+  /** Menu version (shared/src/domain/pricing-inputs.ts) the register priced the order with. */
+  menuVersion: z.string().max(64).optional(),
 });
 export type OrderHeader = z.infer<typeof orderHeaderSchema>;
 

@@ -16,6 +16,8 @@ import { revokeJti } from '@kiosk/store';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 import { isTimeZone } from '../catalog/routes';
+import { loadOutlet } from '../http/middleware';
+import { listRestorePoints, restoreOutlet } from './restore';
 
 export function peopleRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -139,6 +141,10 @@ export function peopleRoutes(ctx: ApiContext): Router {
     }
     res.status(204).end();
   });
+
+  // Recovery: restore the outlet document to a point in time (owners only; another tenant's outlet is 404 first).
+  router.get('/outlets/:outlet/restore-points', loadOutlet(ctx), requireRole('owner'), listRestorePoints(ctx));
+  router.post('/outlets/:outlet/restore', loadOutlet(ctx), requireRole('owner'), restoreOutlet(ctx));
 
   return router;
 }
