@@ -25,6 +25,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'cold-start': async () => (await import('./cold-start')).coldStart,
   'relay-memory': async () => (await import('./relay-memory')).relayMemory,
   'write-rules': async () => (await import('./write-rules')).writeRules,
+  'pin-bruteforce': async () => (await import('./pin-bruteforce')).pinBruteforce,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { readOutlet } from '@kiosk/shared';
+import { openStaffKey, readOutlet, readStaffKeyEnvelope } from '@kiosk/shared';
 import { seedDemoOutlet } from '@kiosk/shared/demo';
 import { eventually } from '@kiosk/shared/testing';
 import { MemoryStorage, TestWebSocket } from '@kiosk/client/sync/testing';
@@ -19,8 +19,10 @@ describe('DeviceSession', () => {
   beforeAll(async () => {
     relay = await startTestRelay();
     const seeded = new Y.Doc();
-    await seedDemoOutlet(seeded);
+    const keys = new Y.Doc();
+    await seedDemoOutlet(seeded, { staffKeys: keys, kdf: { memoryKiB: 256, passes: 1, parallelism: 1 } });
     await relay.server.relay.transactDoc('demo/main', { deviceId: 'seed' }, (doc) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(seeded)));
+    await relay.server.relay.transactDoc('demo/main/staff-keys', { deviceId: 'seed' }, (doc) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(keys)));
   });
   afterAll(async () => {
     await relay?.close();
@@ -57,5 +59,27 @@ describe('DeviceSession', () => {
     await eventually(async () => expect((await stored()).length).toBeGreaterThan(0));
     await eventually(() => expect(previous.getState().pending).toBe(0));
     await session.close();
+  });
+
+  // staff PINs and approvals (issue 13)
+  test('a terminal session holds the staff-keys document (its PIN unlocks an approver); a kitchen session never opens it', async () => {
+    const now = Date.parse('2026-11-23T03:00:00Z');
+    const open = async (kind: 'terminal' | 'kitchen', deviceId: string) => {
+      const token = await relay.tokenFor(kind, { deviceId });
+      const session = new DeviceSession(
+        { serverUrl: relay.url, token, deviceId, tenant: 'demo', outlet: 'main', code: 'K', kind, name: deviceId, stations: [] },
+        { now: () => now, storage: new MemoryStorage(), WebSocketPolyfill: TestWebSocket },
+      );
+      await session.open();
+      return session;
+    };
+    const terminal = await open('terminal', 'T2');
+    expect(terminal.staffKeys?.name).toBe('demo/main/staff-keys');
+    await eventually(() => expect(readStaffKeyEnvelope(terminal.staffKeys!.doc, 'staff-budi')).not.toBeNull());
+    expect(await openStaffKey(readStaffKeyEnvelope(terminal.staffKeys!.doc, 'staff-budi')!, '9999')).not.toBeNull();
+    const kitchen = await open('kitchen', 'K1');
+    expect(kitchen.staffKeys).toBeNull();
+    await terminal.close();
+    await kitchen.close();
   });
 });

@@ -11,6 +11,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode, encodeSyncStep2, encodeUpdate, ORDER, ordersMap, submitOrder, addPayment, refund, type OrderHeader } from '@kiosk/shared';
+import {
+  generateStaffKeyPair,
+  openStaffKey,
+  readStaffKeyEnvelope,
+  readStaffKeyEnvelopes,
+  signApproval,
+  eventApprovalClaim,
+  staffKeysDocName,
+  uuidv7,
+} from '@kiosk/shared';
 import { seedDemoOutlet } from '@kiosk/shared/demo';
 import { eventually } from '@kiosk/shared/testing';
 import type { KioskDatabase } from '@kiosk/store';
@@ -283,3 +293,129 @@ describe.each(testDatabaseTargets())('hostile devices on $name', (target) => {
     ws.close();
   });
 });
+
+/**
+ * Forged approvals (issue 13): the approval of a refund is a signature only the approver's PIN
+ * can make (their sealed key in the staff-keys document). Kitchen displays and back-office
+ * sessions cannot even open that document, and the outlet document holds no PIN verifier.
+ */
+describe.each(testDatabaseTargets())('forged approvals on $name', (target) => {
+  const KEYS = staffKeysDocName('demo', 'main');
+  const CHEAP = { memoryKiB: 256, passes: 1, parallelism: 1 };
+  let store: KioskDatabase;
+  let relay: TestRelay;
+  let projector: Projector;
+  let outlet: Y.Doc;
+  const tokens: Record<string, string> = {};
+
+  const flagsOf = async (id: string) =>
+    (await store.db.selectFrom('orders').select('flags').where('id', '=', id).executeTakeFirst())?.flags as string[] | undefined;
+
+  beforeAll(async () => {
+    store = await target.open();
+    relay = await startTestRelay({ store, now: () => NOW, dayWindow: { graceDays: 3 } });
+    projector = await startProjector({ store, pollMs: 50, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    outlet = new Y.Doc();
+    const keys = new Y.Doc();
+    await seedDemoOutlet(outlet, { staffKeys: keys, kdf: CHEAP, now: NOW - 86_400_000 });
+    await relay.server.relay.transactDoc(OUTLET, { deviceId: 'seed' }, (doc) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(outlet)));
+    await relay.server.relay.transactDoc(KEYS, { deviceId: 'seed' }, (doc) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(keys)));
+    for (const [role, deviceId] of [
+      ['terminal', 'T1'],
+      ['terminal', 'T2'],
+      ['kitchen', 'K1'],
+      ['manager', 'office-1'],
+    ] as const) {
+      tokens[deviceId] = await relay.tokenFor(role, { deviceId });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await projector?.close();
+    await relay?.close();
+    await store?.close();
+  });
+
+  test('a kitchen token and a back-office token are refused the staff-keys document (4403); a terminal reads it and cannot write it', async () => {
+    for (const device of ['K1', 'office-1']) {
+      const c = relay.client(KEYS, tokens[device]);
+      await eventually(() => expect(c.closes.map((x) => x.code)).toContain(CloseCode.forbidden));
+      expect(c.closes[0].reason).toMatch(/^forbidden: role (kitchen|manager) cannot open demo\/main\/staff-keys/);
+      expect(readStaffKeyEnvelopes(c.doc)).toEqual([]);
+      c.destroy();
+    }
+    const terminal = relay.client(KEYS, tokens.T1);
+    await terminal.synced();
+    expect(
+      readStaffKeyEnvelopes(terminal.doc)
+        .map((e) => e.staffId)
+        .sort(),
+    ).toEqual(['staff-budi', 'staff-sari']);
+    // A terminal swapping in an envelope of its own (a key it knows, under a PIN it chose) is refused.
+    const mine = forge(terminal.doc, (doc) => doc.getMap('envelopes').set('staff-budi', { v: 1, staffId: 'staff-budi' }));
+    terminal.destroy();
+    const closed = await attack(relay, KEYS, tokens.T2, encodeUpdate(mine));
+    expect(closed.code).toBe(CloseCode.forbidden);
+    expect(closed.reason).toMatch(/read/);
+  });
+
+  test('the outlet document a kitchen display receives holds no PIN verifier, only public keys', async () => {
+    const kitchen = relay.client(OUTLET, tokens.K1);
+    await kitchen.synced();
+    const bytes = new TextDecoder('latin1').decode(Y.encodeStateAsUpdate(kitchen.doc));
+    expect(bytes).not.toMatch(/pinHash|pbkdf2|argon2/);
+    expect(kitchen.doc.getMap('staff').size).toBe(2);
+    expect(kitchen.doc.getMap('approvalKeys').size).toBe(2);
+    kitchen.destroy();
+  });
+
+  test('refunds approvedBy the manager: signed with the PIN-unlocked key verifies; no signature, a made-up key or a copied signature is flagged approval_unverified', async () => {
+    const t1 = relay.client(DAY, tokens.T1);
+    await t1.synced();
+    const keysOnT1 = relay.client(KEYS, tokens.T1);
+    await keysOnT1.synced();
+    const budi = await openStaffKey(readStaffKeyEnvelope(keysOnT1.doc, 'staff-budi')!, '9999');
+    expect(budi).not.toBeNull();
+    expect(await openStaffKey(readStaffKeyEnvelope(keysOnT1.doc, 'staff-budi')!, '9998')).toBeNull();
+
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { id } = submitOrder(outlet, t1.doc, { deviceId: 'T1', staffId: 'staff-sari', type: 'takeaway', lines: [kopi] }, { now: NOW + i });
+      const total = (ordersMap(t1.doc).get(id)!.get(ORDER.header) as OrderHeader).totals.total;
+      addPayment(t1.doc, id, { deviceId: 'T1', method: 'cash', amount: total }, { now: NOW + i });
+      ids.push(id);
+    }
+    const [honest, bare, ownKey, copied] = ids;
+    const at = NOW + 60_000;
+    const refundOf = (orderId: string, extra: Record<string, unknown>, eventId = uuidv7()) =>
+      refund(t1.doc, orderId, { deviceId: 'T1', amount: 1000, method: 'cash', reason: 'cold', ...extra }, { now: at, id: eventId });
+    // Honest: the manager typed the PIN on this terminal.
+    refundOf(honest, { approver: { staffId: 'staff-budi', pair: budi! } });
+    // Forged: the issue-13 attack, a bare approvedBy.
+    refundOf(bare, { approvedBy: 'staff-budi' });
+    // Forged: signed with a key the attacker made up.
+    const eventId = uuidv7();
+    const claim = eventApprovalClaim(ownKey, { kind: 'refund', id: eventId, at, deviceId: 'T1', method: 'cash', amount: 1000 }, 'staff-budi');
+    refundOf(ownKey, { approvedBy: 'staff-budi', approval: signApproval(generateStaffKeyPair(), claim) }, eventId);
+    // Forged: the honest refund's signature copied onto another order.
+    const honestRefund = readHonestApproval(t1.doc, honest);
+    refundOf(copied, { approvedBy: 'staff-budi', approval: honestRefund });
+
+    await eventually(
+      async () => {
+        for (const id of ids) expect(await flagsOf(id)).toBeDefined();
+        expect((await flagsOf(honest))!.filter((f) => f.startsWith('approval_unverified'))).toEqual([]);
+        expect(await flagsOf(bare)).toEqual(expect.arrayContaining([expect.stringMatching(/^approval_unverified: refund .*: no signature$/)]));
+        expect(await flagsOf(ownKey)).toEqual(expect.arrayContaining([expect.stringMatching(/^approval_unverified: refund .*: signature does not verify$/)]));
+        expect(await flagsOf(copied)).toEqual(expect.arrayContaining([expect.stringMatching(/^approval_unverified: refund .*: signature does not verify$/)]));
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(t1.closes).toEqual([]);
+  });
+});
+
+function readHonestApproval(day: Y.Doc, orderId: string): { by: string; sig: string } {
+  const events = (ordersMap(day).get(orderId)!.get(ORDER.events) as Y.Array<{ kind: string; approval?: { by: string; sig: string } }>).toArray();
+  return events.find((e) => e.kind === 'refund')!.approval!;
+}

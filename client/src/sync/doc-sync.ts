@@ -83,6 +83,27 @@ export class DocSync {
     this.doc.on('update', () => this.recount());
   }
 
+  private serverSynced = false;
+  private readonly serverSyncedWaiters: Array<() => void> = [];
+
+  private markServerSynced(): void {
+    this.serverSynced = true;
+    for (const resolve of this.serverSyncedWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once this connection has received the server's copy, or the server refused the document. */
+  whenServerSynced(): Promise<void> {
+    if (this.serverSynced || this.state.link === 'refused') return Promise.resolve();
+    return new Promise((resolve) => {
+      this.serverSyncedWaiters.push(resolve);
+      const unsubscribe = this.subscribe(() => {
+        if (this.state.link !== 'refused') return;
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+
   /** Resolves once the IndexedDB copy is loaded (show work only after this), then connects. */
   async open(): Promise<void> {
     await this.idb.whenSynced;
@@ -106,6 +127,10 @@ export class DocSync {
       if (decoding.readVarUint(peek) === SyncType.step1) this.onStoredStateVector(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
       original(encoder, decoder, p, emitSynced, messageType);
     };
+    // First full sync with the server (its sync step 2 applied): `whenServerSynced`.
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) this.markServerSynced();
+    });
     provider.on('status', ({ status }) => {
       if (status === 'connected') {
         this.setState({ link: 'online', refusal: null, refusalReason: null });

@@ -54,9 +54,13 @@ export class DeviceSession {
    */
   async open(): Promise<void> {
     await this.outlet.open();
-    // Not awaited past IndexedDB: a terminal works (and signs approvals) from its stored copy offline.
     await this.staffKeys?.open();
+    const firstStart = !readOutlet(this.outlet.doc).settings;
     await this.waitForSettings();
+    // On the first start after pairing (online by then: the outlet came from the server) the
+    // sealed staff keys must be here before anyone types a PIN. Later starts use the stored copy
+    // and never wait, so a terminal signs people in and approves offline.
+    if (firstStart) await this.staffKeys?.whenServerSynced();
     await this.rollover();
     this.resumeUnsentDays();
     this.timer = setInterval(() => void this.rollover(), ROLLOVER_CHECK_MS);

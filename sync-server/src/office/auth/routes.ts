@@ -3,7 +3,7 @@
  * terminal, refresh (rotating), sign-out (revokes), and who-am-I.
  */
 import { Router } from 'express';
-import { ErrorCode, loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse, type PinSignInResponse, type SignInResponse } from '@kiosk/shared';
+import { ErrorCode, loginBody, logoutBody, pinBody, refreshBody, type MeResponse, type PinSignInResponse, type SignInResponse } from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
 import { ApiError, forbidden, rateLimited, unauthorized } from '../http/errors';
@@ -15,6 +15,7 @@ import { revokeJti } from '@kiosk/store';
 import { issueAccess, sha256, STAFF_ACCESS_TTL_SECONDS, startUserSession } from './sessions';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
+import { verifyStaffPin } from '../staff/pin-verifier';
 
 export function authRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -210,7 +211,8 @@ export function authRoutes(ctx: ApiContext): Router {
       let query = trx.selectFrom('staff').select(['id', 'name', 'role', 'pin_hash']).where('outlet_id', '=', p.outlet).where('removed_at', 'is', null);
       if (body.staffId) query = query.where('id', '=', body.staffId);
       const candidates = await query.execute();
-      for (const s of candidates) if (await verifyPin(body.pin, s.pin_hash)) return s;
+      // Old PBKDF2 verifiers are upgraded to argon2id on success (staff/pin-verifier.ts).
+      for (const s of candidates) if (await verifyStaffPin(trx, s, body.pin)) return s;
       return undefined;
     });
     if (!staff) throw unauthorized('wrong PIN');

@@ -4,7 +4,7 @@
  * rate limit, roles of staff tokens; and the demo seed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openStaffKey, outletDocName, readOutlet, readStaffKeyEnvelope, staffKeysDocName, verifyPin } from '@kiosk/shared';
+import { hashPinPbkdf2, openStaffKey, outletDocName, readOutlet, readStaffKeyEnvelope, staffKeysDocName, verifyPin } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { seedOfficeDemo } from '../seed';
@@ -141,6 +141,18 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
       expect((await keysOf(id)).every((k) => k.retiredAt !== undefined)).toBe(true);
       expect((await api.call('DELETE', `/api/outlets/main/staff/${id}`, { token: manager })).status).toBe(404);
     });
+  });
+
+  test('an old PBKDF2 verifier still signs in, and is upgraded to argon2id by that success', async () => {
+    const old = await hashPinPbkdf2('9999');
+    await store.db.updateTable('staff').set({ pin_hash: old }).where('id', '=', 'staff-budi').execute();
+    const till = await pairDevice('terminal', 'Upgrade till');
+    const res = await api.call('POST', '/api/auth/pin', { token: till.token, body: { pin: '9999', staffId: 'staff-budi' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const row = await store.db.selectFrom('staff').select('pin_hash').where('id', '=', 'staff-budi').executeTakeFirstOrThrow();
+    expect(row.pin_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPin('9999', row.pin_hash)).toBe(true);
+    expect((await api.call('POST', '/api/auth/pin', { token: till.token, body: { pin: '9999', staffId: 'staff-budi' } })).status).toBe(200);
   });
 
   test('the demo seed: owner, manager and staff, idempotent', async () => {
