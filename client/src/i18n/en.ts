@@ -297,6 +297,34 @@ export const en = {
   reference: 'Reference',
   paidColumn: 'Paid',
   flags: 'Flags',
+  // Recovery: restore of the outlet document (RestoreSection)
+  officeRestore: 'Restore',
+  restoreTitle: 'Restore menu, staff and settings',
+  restoreHelp:
+    'Every change to the menu, staff and settings is kept. Pick a point to bring them back to how they were then; devices receive it at once. Orders and devices are not changed, and nothing is deleted: the restore is added as a new change.',
+  restorePoints: 'Restore points',
+  restoreNoPoints: 'No changes have been made yet.',
+  restoreBy: 'by {name}',
+  restoreCurrent: 'current',
+  restoreNoChanges: 'no visible change',
+  restoreMore: 'and {count} more',
+  restoreTo: 'Restore to {time}',
+  restoreConfirmTitle: 'Restore to {time}?',
+  restoreConfirmBody:
+    'The menu, prices, promotions, settings and staff names and roles go back to how they were at that point. PINs, devices and orders stay as they are. You can undo this by restoring again.',
+  restoreConfirm: 'Yes, restore',
+  restoreDone: 'Restored to {time}: {count} change(s) sent to every device.',
+  restoreNothing: 'Nothing to restore: everything already is as it was at {time}.',
+  restoreSectionSettings: 'Settings',
+  restoreSectionCategories: 'Category',
+  restoreSectionItems: 'Item',
+  restoreSectionModifierGroups: 'Options',
+  restoreSectionPromotions: 'Promotion',
+  restoreSectionStaff: 'Staff',
+  restoreSectionDevices: 'Device',
+  restoreChangeAdded: 'added',
+  restoreChangeRemoved: 'removed',
+  restoreChangeChanged: 'changed',
 } as const;
 
 export type MessageKey = keyof typeof en;
