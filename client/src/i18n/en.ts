@@ -305,6 +305,7 @@ export const en = {
   restorePoints: 'Restore points',
   restoreNoPoints: 'No changes have been made yet.',
   restoreBy: 'by {name}',
+  restoreRestoredBy: 'restored by {name}',
   restoreCurrent: 'current',
   restoreNoChanges: 'no visible change',
   restoreMore: 'and {count} more',

@@ -294,6 +294,7 @@ export const id: Messages = {
   restorePoints: 'Titik pemulihan',
   restoreNoPoints: 'Belum ada perubahan.',
   restoreBy: 'oleh {name}',
+  restoreRestoredBy: 'dipulihkan oleh {name}',
   restoreCurrent: 'saat ini',
   restoreNoChanges: 'tidak ada perubahan terlihat',
   restoreMore: 'dan {count} lainnya',

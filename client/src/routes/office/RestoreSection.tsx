@@ -67,7 +67,7 @@ export function RestoreSection() {
           <li key={point.pointId} className="flex flex-wrap items-center gap-3 rounded border border-slate-200 p-3">
             <div className="min-w-0 flex-1">
               <p className="font-semibold">
-                {time(point.at)} · {t('restoreBy', { name: point.by })}
+                {time(point.at)} · {t(point.restore ? 'restoreRestoredBy' : 'restoreBy', { name: point.by })}
                 {i === 0 && <span className="ml-2 rounded bg-slate-200 px-2 py-0.5 text-xs">{t('restoreCurrent')}</span>}
               </p>
               <p className="text-sm text-slate-600">{point.changes.length ? describeChanges(t, point.changes, point.more) : t('restoreNoChanges')}</p>
