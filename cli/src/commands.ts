@@ -3,6 +3,7 @@
  * together; the parts themselves live in their own packages and are tested there.
  */
 import path from 'node:path';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
@@ -11,6 +12,7 @@ import { startProjector, verify } from '@kiosk/projector';
 import { runRebuild } from './rebuild-command';
 import { createOfficeApi, createPairingCode, signToken, startSyncServer } from '@kiosk/sync-server';
 import { CLIENT_DIST, ensureClientBuilt } from './build-client';
+import { retryDatabase } from './db-retry';
 import type { KioskConfig } from './config';
 import { loadSecret } from './secret';
 import { isFirstStart, seedDemo } from './seed-demo';
@@ -68,6 +70,18 @@ async function openStore(config: KioskConfig): Promise<KioskDatabase> {
   return connectDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') });
 }
 
+/** A store that has answered one query (a PostgreSQL pool connects lazily, so opening alone proves nothing). */
+async function openReachableStore(config: KioskConfig): Promise<KioskDatabase> {
+  const store = await openStore(config);
+  try {
+    await sql`select 1`.execute(store.db);
+    return store;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
 async function withStore(config: KioskConfig, fn: (store: KioskDatabase) => Promise<number>): Promise<number> {
   const store = await openStore(config);
   try {
@@ -107,7 +121,8 @@ async function printToken(config: KioskConfig, flags: Record<string, string | un
 
 async function runServers(config: KioskConfig, parts: { relay: boolean; projector: boolean }): Promise<number> {
   if (parts.relay) ensureClientBuilt();
-  const store = await openStore(config);
+  // The database may come up after us (compose, a reboot): wait for it (db-retry.ts).
+  const store = await retryDatabase(() => openReachableStore(config), { retrySeconds: config.dbRetrySeconds, log: (m) => console.error(m) });
   const applied = await migrateToLatest(store.db);
   if (applied.length) console.log(`kiosk: applied ${applied.length} migration(s)`);
   if (config.demo && (await isFirstStart(store))) {
@@ -127,6 +142,8 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       clientDist: CLIENT_DIST,
       upstream: config.upstream && config.upstreamToken ? { url: config.upstream, token: config.upstreamToken } : undefined,
       dayWindow: { graceDays: config.graceDays },
+      trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay })),
     });
     closers.push(() => server.close());

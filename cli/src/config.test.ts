@@ -37,4 +37,19 @@ describe('kiosk configuration', () => {
       expect(String((error as Error).message)).not.toContain('\n');
     }
   });
+
+  // HTTP hardening options (issue 13).
+  test('--trust-proxy, --metrics-token, --db-retry-seconds: defaults, parsing, refusals', () => {
+    const defaults = resolveConfig({}, {});
+    expect(defaults.trustProxy).toBe(false);
+    expect(defaults.metricsToken).toBeUndefined();
+    expect(defaults.dbRetrySeconds).toBe(60);
+    expect(resolveConfig({ 'trust-proxy': '1' }, {}).trustProxy).toBe(1);
+    expect(resolveConfig({}, { KIOSK_TRUST_PROXY: 'loopback,10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(resolveConfig({}, { KIOSK_DB_RETRY_SECONDS: '5' }).dbRetrySeconds).toBe(5);
+    expect(() => resolveConfig({ 'trust-proxy': 'true' }, {})).toThrow(/^invalid --trust-proxy: .*any client/);
+    expect(() => resolveConfig({}, { KIOSK_TRUST_PROXY: 'not-an-ip' })).toThrow(/^invalid KIOSK_TRUST_PROXY \(--trust-proxy\): .*not an IP/);
+    expect(() => resolveConfig({}, { KIOSK_METRICS_TOKEN: 'short' })).toThrow(/^invalid KIOSK_METRICS_TOKEN \(--metrics-token\): must be at least 16/);
+    expect(() => resolveConfig({ 'db-retry-seconds': '-1' }, {})).toThrow(/^invalid --db-retry-seconds: must be a whole number of seconds/);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from '@kiosk/sync-server';
 
 export interface OptionSpec {
   flag: string;
@@ -89,6 +90,43 @@ export const OPTIONS = {
       .max(366, 'must be a whole number of days 0–366')
       .default(3),
     defaultText: '3',
+  },
+  // HTTP hardening (issue 13): proxy trust, the metrics token, waiting for the database at boot.
+  trustProxy: {
+    flag: 'trust-proxy',
+    env: ['KIOSK_TRUST_PROXY'],
+    description:
+      "behind a TLS proxy: whose X-Forwarded-For/-Proto to believe — a hop count, 'loopback', or IPs/CIDRs (comma-separated); off = the socket's peer is the client",
+    schema: z
+      .string()
+      .default('false')
+      .transform((value, ctx) => {
+        try {
+          return parseTrustProxy(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      }),
+    defaultText: 'off',
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: ['KIOSK_METRICS_TOKEN'],
+    description: '/metrics needs `Authorization: Bearer <token>`; without one only loopback clients get /metrics (others 404)',
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+  },
+  dbRetrySeconds: {
+    flag: 'db-retry-seconds',
+    env: ['KIOSK_DB_RETRY_SECONDS'],
+    description: 'start/serve/project wait this long for the database at boot (backoff up to 5 s, each attempt logged) before exiting',
+    schema: z.coerce
+      .number()
+      .int('must be a whole number of seconds 0–86400')
+      .min(0, 'must be a whole number of seconds 0–86400')
+      .max(86_400, 'must be a whole number of seconds 0–86400')
+      .default(60),
+    defaultText: '60',
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -5,7 +5,7 @@
  * only the difference (nothing, on a second run) is appended.
  */
 import * as Y from 'yjs';
-import { outletDocName } from '@kiosk/shared';
+import { outletDocName, staffKeysDocName } from '@kiosk/shared';
 import { DEMO, seedDemoOutlet } from '@kiosk/shared/demo';
 import { appendUpdates, hasLogRows, readDocument, type KioskDatabase } from '@kiosk/store';
 import { seedOfficeDemo } from '@kiosk/sync-server';
@@ -20,7 +20,16 @@ export async function seedDemo(store: KioskDatabase): Promise<{ outletUpdated: b
   const doc = await loadDocFromLog(store, docName);
   const updates: Uint8Array[] = [];
   doc.on('update', (update: Uint8Array) => updates.push(update));
-  await seedDemoOutlet(doc);
+  // The demo staff's approval keys: sealed private keys in the staff-keys document (issue 13).
+  const keysName = staffKeysDocName(DEMO.tenant, DEMO.outlet);
+  const keysDoc = await loadDocFromLog(store, keysName);
+  const keyUpdates: Uint8Array[] = [];
+  keysDoc.on('update', (update: Uint8Array) => keyUpdates.push(update));
+  await seedDemoOutlet(doc, { staffKeys: keysDoc, now: Date.now() });
+  if (keyUpdates.length > 0) {
+    await appendUpdates(store.db, [{ docName: keysName, update: Y.mergeUpdates(keyUpdates), deviceId: 'seed', origin: 'seed' }]);
+  }
+  keysDoc.destroy();
   if (updates.length > 0) {
     await appendUpdates(store.db, [{ docName, update: Y.mergeUpdates(updates), deviceId: 'seed', origin: 'seed' }]);
   }

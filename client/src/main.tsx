@@ -1,3 +1,5 @@
+// First: zod must run without `new Function` under the server's CSP (zod-csp.ts).
+import './zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from '@tanstack/react-router';

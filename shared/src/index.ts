@@ -23,6 +23,11 @@ export * from './domain/order-events';
 export * from './domain/order-fold';
 export * from './domain/audit';
 export * from './domain/pin';
+// staff PINs and approvals (issue 13)
+export * from './util/base64';
+export * from './domain/staff-keys';
+export * from './domain/staff-keys-verify';
+export * from './doc/staff-keys-doc';
 export * from './api/errors';
 export * from './api/ids';
 export * from './api/auth';
@@ -31,5 +36,9 @@ export * from './api/devices';
 export * from './api/staff';
 export * from './api/catalog';
 export * from './api/reports';
+// projector trust (issue 13): menu versions, re-pricing, trust-flag names
+export * from './domain/pricing-inputs';
+export * from './domain/pricing-reprice';
+export * from './domain/trust-flags';
 // Recovery (restore of the outlet document)
 export * from './api/restore';

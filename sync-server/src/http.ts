@@ -8,7 +8,10 @@ import express from 'express';
 import { sql } from 'kysely';
 import { migrationsUpToDate, type KioskDatabase } from '@kiosk/store';
 import type { RelayMetrics } from './metrics/metrics';
+import { ApiError } from './office/http/errors';
+import { rejectBadUrl } from './office/http/validate';
 import type { Relay } from './relay/relay';
+import { compileTrustProxy, metricsGate, securityHeaders, type TrustProxySetting } from './security-headers';
 
 export interface HttpAppOptions {
   store: KioskDatabase;
@@ -20,6 +23,10 @@ export interface HttpAppOptions {
   readiness?: () => Record<string, unknown>;
   /** Where a failed readiness check's error goes (never into the response: it may name hosts, users or SQL). */
   log?: (message: string) => void;
+  /** `--trust-proxy`: whose X-Forwarded-For / -Proto count (req.ip, req.secure). Default off. */
+  trustProxy?: TrustProxySetting;
+  /** `--metrics-token`: /metrics needs `Authorization: Bearer <token>`; without one only loopback clients get it. */
+  metricsToken?: string;
 }
 
 /** Paths that never fall back to the client's index.html. */
@@ -28,6 +35,10 @@ const NOT_CLIENT = /^\/(sync|api|healthz|readyz|metrics)(\/|$)/;
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', compileTrustProxy(options.trustProxy ?? false));
+  // First, so every answer carries them: API, static files, SPA fallback, 404s, errors, probes.
+  app.use(securityHeaders());
+  app.use(rejectBadUrl);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -47,7 +58,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, migrations, ...options.readiness?.() });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGate(options.metricsToken), async (_req, res) => {
     res.set('Content-Type', options.metrics.registry.contentType);
     res.send(await options.metrics.registry.metrics());
   });
@@ -65,8 +76,27 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   }
 
   app.use((req, res) => {
-    res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
+    res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
   });
+  // Last: express's own handler would answer an HTML page with the stack trace.
+  app.use(((error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    // Our own ApiError (rejectBadUrl) carries a message meant for the caller; anything else
+    // (a file error naming a path, a parser's message) is answered by its status class only.
+    if (error instanceof ApiError) {
+      res.status(error.status).json(error.toBody());
+      return;
+    }
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status === 404 ? 404 : 400).json({ error: { code: status === 404 ? 'not_found' : 'bad_request', message: 'the request is malformed' } });
+      return;
+    }
+    (options.log ?? console.error)(
+      `http: unexpected error on ${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  }) satisfies express.ErrorRequestHandler);
   return app;
 }
 

@@ -10,5 +10,6 @@ export * from './auth/index';
 export { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
 export type { UpstreamOptions } from './upstream/box';
 export { backoffDelay } from './upstream/backoff';
+export { clientAddress, compileTrustProxy, CONTENT_SECURITY_POLICY, parseTrustProxy, requestIsSecure, type TrustProxySetting } from './security-headers';
 export * from './office/index';
 export * from './office/reports/index';

@@ -15,6 +15,7 @@ import type express from 'express';
 import { WebSocketServer } from 'ws';
 import type { KioskDatabase } from '@kiosk/store';
 import { createHttpApp } from './http';
+import type { TrustProxySetting } from './security-headers';
 import { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay/options';
 import { RelayCore, type Relay } from './relay/relay';
@@ -35,6 +36,11 @@ export interface SyncServerOptions extends Omit<RelayOptions, 'instanceId' | 'me
   mountApi?: (app: express.Express, relay: Relay) => void;
   /** Collect process metrics (CPU, memory, event loop); default true. */
   defaultMetrics?: boolean;
+  // HTTP hardening (security-headers.ts): whose forwarded headers count, and the /metrics token.
+  /** `--trust-proxy`: off (default), a hop count, or proxy addresses; `req.ip` / `clientAddress(req, trustProxy)` follow it. */
+  trustProxy?: TrustProxySetting;
+  /** `--metrics-token`: /metrics needs this Bearer token; without one only loopback clients get it. */
+  metricsToken?: string;
 }
 
 export interface SyncServer {
@@ -74,6 +80,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     mountApi: options.mountApi,
     log,
     readiness: () => (box ? { upstream: box.linkStats() } : {}),
+    trustProxy: options.trustProxy,
+    metricsToken: options.metricsToken,
   });
   const server = http.createServer(app);
   const maxMessageBytes = options.limits?.maxMessageBytes ?? DEFAULT_RELAY_OPTIONS.limits.maxMessageBytes;
@@ -87,6 +95,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (!relay.gateUpgrade(req, socket)) return; // pending-upgrade caps (relay/upgrade-gate.ts)
     wss.handleUpgrade(req, socket, head, (ws) => relay.handleSocket(ws, req));
   });
 

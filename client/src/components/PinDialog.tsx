@@ -1,35 +1,44 @@
 /**
- * Asks for a staff PIN and checks it OFFLINE against the outlet document's staff (shared
- * `verifyPin` on the stored hash). `requireManager` accepts only a manager's PIN (approvals).
+ * Asks for a staff PIN and unlocks that person's approval key OFFLINE (the sealed envelopes of
+ * the staff-keys document; a wrong PIN opens none). `requireManager` accepts only a manager's
+ * or owner's PIN (approvals); the caller signs what was approved with the unlocked key
+ * (`approver` of `voidLine` / `refund` / `cancelOrder`, `discountApprovalClaim`). Opening an
+ * envelope is deliberately slow (argon2id), so the dialog shows that it is checking.
  */
 import { useState, type FormEvent } from 'react';
-import type { StaffMember } from '@kiosk/shared';
+import type { StaffKeyEnvelope, StaffMember } from '@kiosk/shared';
 import { useT } from '../i18n';
-import { findStaffByPin } from '../orders/staff-pin';
+import { unlockStaffByPin, type Unlocked } from '../orders/staff-pin';
 import { Dialog } from './Dialog';
 
 export function PinDialog({
   title,
   staff,
+  envelopes,
   requireManager,
   onClose,
   onApproved,
 }: {
   title: string;
   staff: StaffMember[];
+  envelopes: StaffKeyEnvelope[];
   requireManager?: boolean;
   onClose: () => void;
-  onApproved: (member: StaffMember) => void;
+  onApproved: (unlocked: Unlocked) => void;
 }) {
   const t = useT();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const member = await findStaffByPin(staff, pin);
-    if (!member) return setError(t('wrongPin'));
-    if (requireManager && member.role !== 'manager') return setError(t('notAManager'));
-    onApproved(member);
+    if (checking) return;
+    setChecking(true);
+    setError(null);
+    const unlocked = await unlockStaffByPin(staff, envelopes, pin, { preferManagers: requireManager }).finally(() => setChecking(false));
+    if (!unlocked) return setError(t('wrongPin'));
+    if (requireManager && unlocked.member.role !== 'manager' && unlocked.member.role !== 'owner') return setError(t('notAManager'));
+    onApproved(unlocked);
   };
   return (
     <Dialog title={title} onClose={onClose}>
@@ -46,6 +55,11 @@ export function PinDialog({
             onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))}
           />
         </label>
+        {checking && (
+          <p role="status" className="text-slate-600">
+            {t('checkingPin')}
+          </p>
+        )}
         {error && (
           <p role="alert" className="text-rose-700">
             {error}
@@ -55,7 +69,7 @@ export function PinDialog({
           <button type="button" className="rounded px-4 py-2 ring-1 ring-slate-300" onClick={onClose}>
             {t('cancel')}
           </button>
-          <button type="submit" className="rounded bg-slate-900 px-4 py-2 font-semibold text-white">
+          <button type="submit" disabled={checking} className="rounded bg-slate-900 px-4 py-2 font-semibold text-white disabled:opacity-50">
             {t('approve')}
           </button>
         </div>

@@ -30,6 +30,9 @@ export const en = {
   refusalWriteRule: 'it tried to change an order that is already recorded',
   refusalDayClosed: 'that business day is closed for changes',
   refusalMissingDependency: 'earlier changes are still missing; syncing again',
+  // issue 13: relay memory
+  refusalAwarenessLimit: 'it announced more screens or presence data than allowed',
+  refusalAuthTimeout: 'the server took too long to check this device; trying again',
   refusalUnknown: 'no reason given',
   pendingChanges: '{count} changes not yet stored on a server',
   allStored: 'Everything stored',
@@ -326,6 +329,9 @@ export const en = {
   restoreChangeAdded: 'added',
   restoreChangeRemoved: 'removed',
   restoreChangeChanged: 'changed',
+  // staff PINs and approvals (issue 13)
+  checkingPin: 'Checking PIN…',
+  noStaffKeys: 'No staff keys on this terminal yet — connect once to the server.',
 } as const;
 
 export type MessageKey = keyof typeof en;

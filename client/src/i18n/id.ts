@@ -30,6 +30,9 @@ export const id: Messages = {
   refusalWriteRule: 'perangkat mencoba mengubah pesanan yang sudah tercatat',
   refusalDayClosed: 'hari usaha itu sudah ditutup untuk perubahan',
   refusalMissingDependency: 'perubahan sebelumnya belum ada; menyinkronkan ulang',
+  // issue 13: relay memory
+  refusalAwarenessLimit: 'perangkat ini mengumumkan lebih banyak layar atau data kehadiran dari yang diizinkan',
+  refusalAuthTimeout: 'server terlalu lama memeriksa perangkat ini; mencoba lagi',
   refusalUnknown: 'tanpa alasan',
   pendingChanges: '{count} perubahan belum tersimpan di server',
   allStored: 'Semua tersimpan',
@@ -315,4 +318,7 @@ export const id: Messages = {
   restoreChangeAdded: 'ditambah',
   restoreChangeRemoved: 'dihapus',
   restoreChangeChanged: 'diubah',
+  // staff PINs and approvals (issue 13)
+  checkingPin: 'Memeriksa PIN…',
+  noStaffKeys: 'Belum ada kunci staf di terminal ini — sambungkan sekali ke server.',
 };

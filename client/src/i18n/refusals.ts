@@ -22,6 +22,9 @@ export const REFUSAL_MESSAGE: Record<RefusalReason, MessageKey> = {
   write_rule: 'refusalWriteRule',
   day_closed: 'refusalDayClosed',
   missing_dependency: 'refusalMissingDependency',
+  // relay memory (issue 13)
+  awareness_limit: 'refusalAwarenessLimit',
+  auth_timeout: 'refusalAuthTimeout',
 };
 
 /** The message key for a refusal; `refusalUnknown` when the close reason named none (another server). */

@@ -4,7 +4,7 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type * as Y from 'yjs';
-import { readOutlet, type OutletSnapshot } from '@kiosk/shared';
+import { readOutlet, readStaffKeyEnvelopes, type OutletSnapshot, type StaffKeyEnvelope } from '@kiosk/shared';
 import { loadCredentials } from './credentials';
 import type { DocSync, DocSyncState } from './doc-sync';
 import { DeviceSession } from './session';
@@ -97,6 +97,15 @@ export function useOutlet(): OutletSnapshot {
   const version = useDocVersion(session.outlet.doc);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => readOutlet(session.outlet.doc), [session.outlet.doc, version]);
+}
+
+/** The sealed approval keys a PIN unlocks (terminals; empty elsewhere). */
+export function useStaffKeys(): StaffKeyEnvelope[] {
+  const session = useSession();
+  const doc = session.staffKeys?.doc ?? session.outlet.doc;
+  const version = useDocVersion(doc);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => (session.staffKeys ? readStaffKeyEnvelopes(session.staffKeys.doc) : []), [doc, version]);
 }
 
 export function useSyncState(doc: DocSync): DocSyncState {

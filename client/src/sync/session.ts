@@ -1,9 +1,11 @@
 /**
- * The documents a paired device works with: its outlet and today's business day. The day
+ * The documents a paired device works with: its outlet and today's business day, and on a
+ * terminal the staff-keys document (the sealed approval keys a PIN unlocks offline; the relay
+ * refuses it to kitchen displays, so they never open it). The day
  * comes from the outlet's time zone and business-day start (shared `businessDayOf`), and the
  * session rolls over to the next day document when the boundary passes.
  */
-import { businessDayOf, dayDocName, outletDocName, readOutlet } from '@kiosk/shared';
+import { businessDayOf, dayDocName, outletDocName, readOutlet, staffKeysDocName } from '@kiosk/shared';
 import { syncUrl, type DeviceCredentials } from './credentials';
 import { DocSync } from './doc-sync';
 
@@ -11,6 +13,8 @@ const ROLLOVER_CHECK_MS = 15_000;
 
 export class DeviceSession {
   readonly outlet: DocSync;
+  /** Terminals only: `{tenant}/{outlet}/staff-keys` (read-only for them). */
+  readonly staffKeys: DocSync | null;
   day: DocSync | null = null;
   businessDay: string | null = null;
   private readonly listeners = new Set<() => void>();
@@ -29,6 +33,7 @@ export class DeviceSession {
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? localStorage;
     this.outlet = this.openDoc(outletDocName(credentials.tenant, credentials.outlet));
+    this.staffKeys = credentials.kind === 'terminal' ? this.openDoc(staffKeysDocName(credentials.tenant, credentials.outlet)) : null;
   }
 
   private openDoc(name: string): DocSync {
@@ -49,6 +54,8 @@ export class DeviceSession {
    */
   async open(): Promise<void> {
     await this.outlet.open();
+    // Not awaited past IndexedDB: a terminal works (and signs approvals) from its stored copy offline.
+    await this.staffKeys?.open();
     await this.waitForSettings();
     await this.rollover();
     this.resumeUnsentDays();
@@ -130,6 +137,6 @@ export class DeviceSession {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all([this.outlet.destroy(), this.day?.destroy(), ...[...this.draining.values()].map((d) => d.destroy())]);
+    await Promise.all([this.outlet.destroy(), this.staffKeys?.destroy(), this.day?.destroy(), ...[...this.draining.values()].map((d) => d.destroy())]);
   }
 }

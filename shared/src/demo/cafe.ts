@@ -6,8 +6,9 @@ import * as Y from 'yjs';
 import type { z } from 'zod';
 import type { categorySchema, deviceSchema, itemSchema, modifierGroupSchema, OutletSettings, promotionSchema } from '../protocol/schemas';
 import { OUTLET } from '../doc/layout';
-import { putCategory, putDevice, putItem, putModifierGroup, putPromotion, putStaff, writeSettings } from '../doc/outlet-doc';
-import { hashPin } from '../domain/pin';
+import { putApprovalKey, putCategory, putDevice, putItem, putModifierGroup, putPromotion, putStaff, writeSettings } from '../doc/outlet-doc';
+import { generateStaffKeyPair, sealStaffKey, type KdfCost } from '../domain/staff-keys';
+import { putStaffKeyEnvelope } from '../doc/staff-keys-doc';
 
 export const DEMO = { tenant: 'demo', outlet: 'main' } as const;
 
@@ -109,11 +110,27 @@ export const DEMO_STAFF_PINS = [
   { id: 'staff-budi', name: 'Budi', role: 'manager' as const, pin: '9999' },
 ];
 
-/** Writes the demo outlet into `doc` unless it is already there. */
-export async function seedDemoOutlet(doc: Y.Doc): Promise<void> {
+/**
+ * Writes the demo outlet into `doc` unless it is already there. With `staffKeys` (the outlet's
+ * staff-keys document) each new demo staff member also gets an approval key pair: the public key
+ * in `doc`, the private key sealed under their PIN in `staffKeys` (`kdf` lowers the cost for tests).
+ */
+export async function seedDemoOutlet(doc: Y.Doc, opts: { staffKeys?: Y.Doc; kdf?: KdfCost; now?: number } = {}): Promise<void> {
   const staffMap = doc.getMap(OUTLET.staff);
   const missingStaff = DEMO_STAFF_PINS.filter((s) => !staffMap.has(s.id));
-  const hashes = await Promise.all(missingStaff.map((s) => hashPin(s.pin)));
+  const now = opts.now ?? 0;
+  const keys = opts.staffKeys
+    ? await Promise.all(
+        missingStaff.map(async (s) => {
+          const pair = generateStaffKeyPair();
+          return { pair, envelope: await sealStaffKey(s.id, s.pin, pair, { now, cost: opts.kdf }) };
+        }),
+      )
+    : [];
+  if (opts.staffKeys) {
+    const target = opts.staffKeys;
+    target.transact(() => keys.forEach((k) => putStaffKeyEnvelope(target, k.envelope)));
+  }
   doc.transact(() => {
     if (doc.getMap(OUTLET.settings).size === 0) writeSettings(doc, DEMO_SETTINGS);
     const has = (map: string, id: string) => doc.getMap(map).has(id);
@@ -122,6 +139,7 @@ export async function seedDemoOutlet(doc: Y.Doc): Promise<void> {
     for (const i of items) if (!has(OUTLET.items, i.id)) putItem(doc, i);
     for (const p of promotions) if (!has(OUTLET.promotions, p.id)) putPromotion(doc, p);
     for (const d of devices) if (!has(OUTLET.devices, d.id)) putDevice(doc, d);
-    missingStaff.forEach((s, i) => putStaff(doc, { id: s.id, name: s.name, role: s.role, pinHash: hashes[i] }));
+    missingStaff.forEach((s) => putStaff(doc, { id: s.id, name: s.name, role: s.role }));
+    keys.forEach((k, i) => putApprovalKey(doc, missingStaff[i].id, k.pair.publicKey, now));
   });
 }

@@ -8,7 +8,12 @@
  *   getMap('modifierGroups')  id → ModifierGroup
  *   getMap('promotions')      id → Promotion
  *   getMap('devices')         id → Device
- *   getMap('staff')           id → { id, name, role, pinHash } (terminal PIN sign-in offline)
+ *   getMap('staff')           id → { id, name, role, active } (no PIN verifier: see staff-keys below)
+ *   getMap('approvalKeys')    Ed25519 public key (base64) → { staffId, publicKey, createdAt, retiredAt? }
+ *
+ * Staff-keys document `{tenant}/{outlet}/staff-keys` (terminals read; kitchen and back-office
+ * sessions refused; LAN box and projector read-write):
+ *   getMap('envelopes')       staffId → StaffKeyEnvelope (the private key sealed under the PIN)
  *
  * Day document `{tenant}/{outlet}/{YYYY-MM-DD}`:
  *   getMap('orders')          orderId (UUIDv7) → Y.Map with
@@ -26,6 +31,11 @@ export const OUTLET = {
   promotions: 'promotions',
   devices: 'devices',
   staff: 'staff',
+  approvalKeys: 'approvalKeys',
+} as const;
+
+export const STAFF_KEYS = {
+  envelopes: 'envelopes',
 } as const;
 
 export const DAY = {

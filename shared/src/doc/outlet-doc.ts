@@ -28,11 +28,24 @@ export const staffMemberSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().min(1),
   role: staffRoleSchema,
-  /** `pbkdf2-sha256$iterations$salt$hash` (see pin.ts); lets terminals check PINs offline. */
-  pinHash: z.string().optional(),
+  // No PIN verifier here (issue 13): the outlet document reaches every device. Entries written
+  // before still carry `pinHash`; zod strips it on read and `putStaff` / `scrubPinHashes` drop it.
   active: z.boolean().default(true),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+/**
+ * A staff member's approval public key (Ed25519, base64), keyed by the key itself in
+ * `approvalKeys`: a PIN change rotates the pair, and old approvals verify against the key in
+ * force at their time (`createdAt` ≤ at < `retiredAt`).
+ */
+export const approvalKeySchema = z.object({
+  staffId: z.string().min(1).max(64),
+  publicKey: z.string().min(40).max(64),
+  createdAt: z.number().int(),
+  retiredAt: z.number().int().optional(),
+});
+export type ApprovalKey = z.infer<typeof approvalKeySchema>;
 
 export interface OutletSnapshot {
   settings: OutletSettings | null;
@@ -42,6 +55,7 @@ export interface OutletSnapshot {
   promotions: Promotion[];
   devices: Device[];
   staff: StaffMember[];
+  approvalKeys: ApprovalKey[];
 }
 
 export class InvalidValue extends Error {
@@ -91,6 +105,7 @@ export function readOutlet(doc: Y.Doc): OutletSnapshot {
     promotions: valuesOf(doc.getMap(OUTLET.promotions), promotionSchema),
     devices: valuesOf(doc.getMap(OUTLET.devices), deviceSchema),
     staff: valuesOf(doc.getMap(OUTLET.staff), staffMemberSchema),
+    approvalKeys: valuesOf(doc.getMap(OUTLET.approvalKeys), approvalKeySchema),
   };
 }
 
@@ -136,4 +151,47 @@ export function removeCatalogEntry(doc: Y.Doc, kind: CatalogKind, id: string): b
   if (!map.has(id)) return false;
   map.delete(id);
   return true;
+}
+
+// --- approvals (issue 13, staff PINs and approvals) ---
+
+/** Adds a staff member's new approval key and retires their others at `now` (a PIN change rotates the pair). */
+export function putApprovalKey(doc: Y.Doc, staffId: string, publicKey: string, now: number): ApprovalKey {
+  const map = doc.getMap(OUTLET.approvalKeys);
+  const key = parse(approvalKeySchema, { staffId, publicKey, createdAt: now }, 'approvalKey');
+  doc.transact(() => {
+    retireApprovalKeys(doc, staffId, now, publicKey);
+    if (!map.has(publicKey)) map.set(publicKey, key);
+  });
+  return key;
+}
+
+/** Retires every key of `staffId` still in force (staff removed, PIN changed), except `keep`. */
+export function retireApprovalKeys(doc: Y.Doc, staffId: string, now: number, keep?: string): number {
+  const map = doc.getMap(OUTLET.approvalKeys);
+  let retired = 0;
+  doc.transact(() => {
+    for (const [publicKey, value] of map.entries()) {
+      const parsed = approvalKeySchema.safeParse(value);
+      if (!parsed.success || parsed.data.staffId !== staffId || parsed.data.retiredAt !== undefined || publicKey === keep) continue;
+      map.set(publicKey, { ...parsed.data, retiredAt: now });
+      retired++;
+    }
+  });
+  return retired;
+}
+
+/** Rewrites staff entries that still carry a `pinHash` (documents from before issue 13) without it. Returns how many. */
+export function scrubPinHashes(doc: Y.Doc): number {
+  const map = doc.getMap(OUTLET.staff);
+  let scrubbed = 0;
+  doc.transact(() => {
+    for (const [id, value] of map.entries()) {
+      if (!value || typeof value !== 'object' || !('pinHash' in value)) continue;
+      const { pinHash: _dropped, ...rest } = value as Record<string, unknown>;
+      map.set(id, rest);
+      scrubbed++;
+    }
+  });
+  return scrubbed;
 }

@@ -5,6 +5,7 @@
 import type { OrderRecord } from '../doc/day-doc';
 import type { OutletSnapshot } from '../doc/outlet-doc';
 import { foldOrder } from './order-fold';
+import { auditApprovals } from './staff-keys-verify';
 
 export function auditOrder(record: OrderRecord, outlet?: OutletSnapshot): string[] {
   const reasons: string[] = [];
@@ -34,5 +35,7 @@ export function auditOrder(record: OrderRecord, outlet?: OutletSnapshot): string
     reasons.push(`payments ${state.paid} exceed the total ${state.netTotal}`);
   }
   if (state.refunded > state.paid) reasons.push(`refunds ${state.refunded} exceed payments ${state.paid}`);
+  // Approvals (issue 13): signed by the approver's key in force at the time, else `approval_unverified`.
+  if (outlet) reasons.push(...auditApprovals(record, outlet));
   return reasons;
 }

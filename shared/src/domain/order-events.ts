@@ -4,9 +4,11 @@
  * and `foldOrder` decides what they mean.
  */
 import * as Y from 'yjs';
-import { formatZodError, orderEventSchema, type KitchenStatus, type OrderEvent, type PaymentMethod } from '../protocol/schemas';
+import { formatZodError, orderEventSchema, type ApprovalProof, type KitchenStatus, type OrderEvent, type PaymentMethod } from '../protocol/schemas';
 import { orderEvents, readOrder } from '../doc/day-doc';
 import { uuidv7 } from './uuid';
+import { signApproval, type StaffKeyPair } from './staff-keys';
+import { eventApprovalClaim, type ApprovableEvent } from './staff-keys-verify';
 
 export interface EventOptions {
   now: number;
@@ -14,6 +16,25 @@ export interface EventOptions {
 }
 
 type Actor = { deviceId: string; staffId?: string };
+
+/** The approver whose unlocked key signs the event (issue 13): sets `approvedBy` and `approval`. */
+export interface Approver {
+  staffId: string;
+  pair: StaffKeyPair;
+}
+
+/** Fixes the event's id and time first, so the signature covers exactly what is appended. */
+function approved<E extends Record<string, unknown>>(
+  orderId: string,
+  event: E,
+  approver: Approver | undefined,
+  opts: EventOptions,
+): { event: E & { approvedBy?: string }; opts: EventOptions } {
+  if (!approver) return { event, opts };
+  const id = opts.id ?? uuidv7();
+  const claim = eventApprovalClaim(orderId, { ...event, id, at: opts.now } as unknown as ApprovableEvent, approver.staffId);
+  return { event: { ...event, approvedBy: approver.staffId, approval: signApproval(approver.pair, claim) }, opts: { ...opts, id } };
+}
 
 function append(day: Y.Doc, orderId: string, event: Record<string, unknown>, opts: EventOptions): OrderEvent {
   const parsed = orderEventSchema.safeParse({ id: opts.id ?? uuidv7(), at: opts.now, ...event });
@@ -50,26 +71,37 @@ export function recall(day: Y.Doc, orderId: string, e: Actor & { station: string
 export function voidLine(
   day: Y.Doc,
   orderId: string,
-  e: Actor & { lineId: string; qty?: number; reason: string; approvedBy: string },
+  e: Actor & { lineId: string; qty?: number; reason: string; approvedBy?: string; approval?: ApprovalProof; approver?: Approver },
   opts: EventOptions,
 ): OrderEvent {
-  if (!e.approvedBy) throw new Error('voidLine: approvedBy (an approving manager id) is required');
+  const { approver, ...rest } = e;
+  if (!rest.approvedBy && !approver) throw new Error('voidLine: approvedBy (an approving manager id) is required');
   const record = readOrder(day, orderId);
   const line = record?.header.lines.find((l) => l.id === e.lineId);
   if (!line) throw new Error(`voidLine: unknown line ${JSON.stringify(e.lineId)} in order ${orderId}`);
-  return append(day, orderId, { kind: 'void_line', ...e, qty: e.qty ?? line.qty }, opts);
+  const signed = approved(orderId, { kind: 'void_line', ...rest, qty: e.qty ?? line.qty }, approver, opts);
+  return append(day, orderId, signed.event, signed.opts);
 }
 
 export function refund(
   day: Y.Doc,
   orderId: string,
-  e: Actor & { amount: number; method: PaymentMethod; reason: string; approvedBy: string },
+  e: Actor & { amount: number; method: PaymentMethod; reason: string; approvedBy?: string; approval?: ApprovalProof; approver?: Approver },
   opts: EventOptions,
 ): OrderEvent {
-  if (!e.approvedBy) throw new Error('refund: approvedBy (an approving manager id) is required');
-  return append(day, orderId, { kind: 'refund', ...e }, opts);
+  const { approver, ...rest } = e;
+  if (!rest.approvedBy && !approver) throw new Error('refund: approvedBy (an approving manager id) is required');
+  const signed = approved(orderId, { kind: 'refund', ...rest }, approver, opts);
+  return append(day, orderId, signed.event, signed.opts);
 }
 
-export function cancelOrder(day: Y.Doc, orderId: string, e: Actor & { reason: string; approvedBy?: string }, opts: EventOptions): OrderEvent {
-  return append(day, orderId, { kind: 'cancel', ...e }, opts);
+export function cancelOrder(
+  day: Y.Doc,
+  orderId: string,
+  e: Actor & { reason: string; approvedBy?: string; approval?: ApprovalProof; approver?: Approver },
+  opts: EventOptions,
+): OrderEvent {
+  const { approver, ...rest } = e;
+  const signed = approved(orderId, { kind: 'cancel', ...rest }, approver, opts);
+  return append(day, orderId, signed.event, signed.opts);
 }

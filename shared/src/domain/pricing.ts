@@ -30,7 +30,8 @@ export interface ManualDiscount {
 }
 export interface PriceCatalog {
   promotions: Promotion[];
-  items?: Item[];
+  /** Only the tax ids are read. */
+  items?: Pick<Item, 'id' | 'taxIds'>[];
 }
 export type PricingSettings = Pick<OutletSettings, 'currency' | 'timeZone' | 'taxes' | 'serviceCharge'>;
 export type PriceResult = OrderTotals & { lines: PricedLine[] };

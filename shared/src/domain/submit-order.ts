@@ -20,6 +20,7 @@ import { ordersMap, readOrders } from '../doc/day-doc';
 import { businessDayOf } from './business-day';
 import { uuidv7 } from './uuid';
 import { price, type PricedLineInput } from './pricing';
+import { menuVersion } from './pricing-inputs';
 
 export class OrderRejected extends Error {
   override name = 'OrderRejected';
@@ -120,6 +121,7 @@ export function submitOrder(outlet: Y.Doc, day: Y.Doc, input: SubmitOrderInput, 
   const seq = nextDeviceSeq(day, data.deviceId);
   const provisionalRef = `${deviceCode(snapshot, data.deviceId)}-${String(seq).padStart(3, '0')}`;
   const { lines: pricedLines, ...totals } = priced;
+  const version = menuVersion(snapshot);
   const header: OrderHeader = orderHeaderSchema.parse({
     v: 1,
     id,
@@ -135,6 +137,8 @@ export function submitOrder(outlet: Y.Doc, day: Y.Doc, input: SubmitOrderInput, 
     lines: pricedLines,
     totals,
     ...(data.manualDiscount ? { manualDiscount: data.manualDiscount } : {}),
+    // The menu this order was priced with: the projector re-prices against that version.
+    ...(version ? { menuVersion: version } : {}),
   });
   const payments: OrderEvent[] = (data.payments ?? []).map((p, i) => ({
     kind: 'payment',

@@ -34,6 +34,9 @@ export const REFUSAL_REASONS = [
   'write_rule',
   'day_closed',
   'missing_dependency',
+  // relay memory (issue 13)
+  'awareness_limit',
+  'auth_timeout',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -59,6 +62,10 @@ export const REFUSAL_CODE: Record<RefusalReason, CloseCode> = {
   day_closed: CloseCode.forbidden,
   // The update builds on content the relay does not hold yet; a resync delivers it first.
   missing_dependency: CloseCode.tryAgain,
+  // relay memory (issue 13): presence over its caps (client ids per connection/device/document,
+  // state size); an admission that did not finish in time (the client retries).
+  awareness_limit: CloseCode.rateLimited,
+  auth_timeout: CloseCode.tryAgain,
 };
 
 export function isRefusalReason(value: string): value is RefusalReason {

@@ -5,7 +5,13 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export type DocName =
-  { kind: 'outlet'; tenant: TenantId; outlet: OutletId; name: string } | { kind: 'day'; tenant: TenantId; outlet: OutletId; day: BusinessDay; name: string };
+  | { kind: 'outlet'; tenant: TenantId; outlet: OutletId; name: string }
+  | { kind: 'day'; tenant: TenantId; outlet: OutletId; day: BusinessDay; name: string }
+  /** `{tenant}/{outlet}/staff-keys`: the sealed approval keys (terminals read, kitchen and back-office refused). */
+  | { kind: 'staff-keys'; tenant: TenantId; outlet: OutletId; name: string };
+
+/** The last segment of the staff-keys document's name (never a valid YYYY-MM-DD, so no clash with days). */
+export const STAFF_KEYS_DOC_SUFFIX = 'staff-keys';
 
 export class DocNameError extends Error {
   override name = 'DocNameError';
@@ -38,6 +44,11 @@ export function dayDocName(tenant: string, outlet: string, day: string): string 
   return `${outletDocName(tenant, outlet)}/${day}`;
 }
 
+/** `staffKeysDocName('demo', 'main')` → `demo/main/staff-keys` */
+export function staffKeysDocName(tenant: string, outlet: string): string {
+  return `${outletDocName(tenant, outlet)}/${STAFF_KEYS_DOC_SUFFIX}`;
+}
+
 /** Parses a document name; anything that is not an outlet or day document name throws `DocNameError`. */
 export function parseDocName(name: string): DocName {
   if (typeof name !== 'string' || name.length === 0 || name.length > 200) {
@@ -54,8 +65,11 @@ export function parseDocName(name: string): DocName {
     const [tenant, outlet, day] = parts;
     checkSlug('tenant', tenant);
     checkSlug('outlet', outlet);
+    if (day === STAFF_KEYS_DOC_SUFFIX) return { kind: 'staff-keys', tenant: tenant as TenantId, outlet: outlet as OutletId, name };
     checkDay(day);
     return { kind: 'day', tenant: tenant as TenantId, outlet: outlet as OutletId, day: day as BusinessDay, name };
   }
-  throw new DocNameError(`unknown document name ${JSON.stringify(name)}: expected {tenant}/{outlet} or {tenant}/{outlet}/{YYYY-MM-DD}`);
+  throw new DocNameError(
+    `unknown document name ${JSON.stringify(name)}: expected {tenant}/{outlet}, {tenant}/{outlet}/{YYYY-MM-DD} or {tenant}/{outlet}/staff-keys`,
+  );
 }

@@ -190,6 +190,14 @@ export const orderTotalsSchema = z.object({
 export type OrderTotals = z.infer<typeof orderTotalsSchema>;
 
 /** Fixed at submission, never changed afterwards. Stored as one value under `header`. */
+/**
+ * The proof behind an `approvedBy` (issue 13): the approver's Ed25519 signature over the
+ * canonical claim (`approvalMessage` in domain/staff-keys.ts). Optional in the schema so
+ * documents from before stay readable; the projector flags a missing or bad one.
+ */
+export const approvalSchema = z.object({ by: id, sig: z.string().min(1).max(128) });
+export type ApprovalProof = z.infer<typeof approvalSchema>;
+
 export const orderHeaderSchema = z.object({
   v: z.literal(1),
   id: id.transform((s) => s as OrderId),
@@ -207,8 +215,16 @@ export const orderHeaderSchema = z.object({
   lines: z.array(orderLineSchema).min(1),
   totals: orderTotalsSchema,
   manualDiscount: z
-    .object({ rateBp: basisPoints.optional(), amount: nonNegativeMinor.optional(), approvedBy: id.optional(), reason: z.string().optional() })
+    .object({
+      rateBp: basisPoints.optional(),
+      amount: nonNegativeMinor.optional(),
+      approvedBy: id.optional(),
+      reason: z.string().optional(),
+      approval: approvalSchema.optional(),
+    })
     .optional(),
+  /** Menu version (shared/src/domain/pricing-inputs.ts) the register priced the order with. */
+  menuVersion: z.string().max(64).optional(),
 });
 export type OrderHeader = z.infer<typeof orderHeaderSchema>;
 
@@ -232,9 +248,25 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
   z.object({ ...eventBase, kind: z.literal('station'), station: id, status: kitchenStatusSchema, lineId: id.optional() }),
   /** Recall: the only event that may move a station back, to `status`. */
   z.object({ ...eventBase, kind: z.literal('recall'), station: id, status: kitchenStatusSchema, lineId: id.optional() }),
-  z.object({ ...eventBase, kind: z.literal('void_line'), lineId: id, qty: z.number().int().positive(), reason: z.string().min(1), approvedBy: id }),
-  z.object({ ...eventBase, kind: z.literal('refund'), amount: nonNegativeMinor, method: paymentMethodSchema, reason: z.string().min(1), approvedBy: id }),
-  z.object({ ...eventBase, kind: z.literal('cancel'), reason: z.string().min(1), approvedBy: id.optional() }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('void_line'),
+    lineId: id,
+    qty: z.number().int().positive(),
+    reason: z.string().min(1),
+    approvedBy: id,
+    approval: approvalSchema.optional(),
+  }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('refund'),
+    amount: nonNegativeMinor,
+    method: paymentMethodSchema,
+    reason: z.string().min(1),
+    approvedBy: id,
+    approval: approvalSchema.optional(),
+  }),
+  z.object({ ...eventBase, kind: z.literal('cancel'), reason: z.string().min(1), approvedBy: id.optional(), approval: approvalSchema.optional() }),
 ]);
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventKind = OrderEvent['kind'];
@@ -258,7 +290,13 @@ export const submitOrderInputSchema = z.object({
     .min(1, 'an order needs at least one line'),
   payments: z.array(z.object({ method: paymentMethodSchema, amount: nonNegativeMinor, tendered: nonNegativeMinor.optional() })).optional(),
   manualDiscount: z
-    .object({ rateBp: basisPoints.optional(), amount: nonNegativeMinor.optional(), approvedBy: id.optional(), reason: z.string().optional() })
+    .object({
+      rateBp: basisPoints.optional(),
+      amount: nonNegativeMinor.optional(),
+      approvedBy: id.optional(),
+      reason: z.string().optional(),
+      approval: approvalSchema.optional(),
+    })
     .optional(),
 });
 export type SubmitOrderInput = z.input<typeof submitOrderInputSchema>;

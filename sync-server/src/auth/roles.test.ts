@@ -26,6 +26,19 @@ describe('role matrix', () => {
     expect([mode(role), mode(role, dayDoc), mode(role, otherOutlet), mode(role, otherTenant)]).toEqual([o, d, oo, ot]);
   });
 
+  // staff PINs and approvals (issue 13)
+  test.each<[Role, string]>([
+    ['terminal', 'read'],
+    ['kitchen', 'denied'],
+    ['manager', 'denied'],
+    ['owner', 'denied'],
+    ['box', 'write'],
+    ['projector', 'write'],
+  ])('staff-keys document: %s %s', (role, expected) => {
+    expect(mode(role, parseDocName('demo/main/staff-keys'))).toBe(expected);
+    expect(mode(role, parseDocName('acme/main/staff-keys'))).toBe('denied');
+  });
+
   test('every role is in the table', () => {
     expect([...ROLES].sort()).toEqual(['box', 'kitchen', 'manager', 'owner', 'projector', 'terminal']);
   });

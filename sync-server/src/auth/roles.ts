@@ -2,12 +2,19 @@
  * The role matrix: what a token may do with a document. Pure, so the whole matrix is tested
  * in one table (`roles.test.ts`).
  *
- * | role               | outlet doc `{t}/{o}` | day docs `{t}/{o}/{day}` | other outlets of the tenant |
- * | ------------------ | -------------------- | ------------------------ | --------------------------- |
- * | terminal, kitchen  | read                 | read + write             | no                          |
- * | manager, owner     | read + write         | read + write             | no                          |
- * | box                | read + write         | read + write             | no                          |
- * | projector          | read + write         | read + write             | read + write (any outlet)   |
+ * | role               | outlet doc `{t}/{o}` | day docs `{t}/{o}/{day}` | staff keys `{t}/{o}/staff-keys` | other outlets of the tenant |
+ * | ------------------ | -------------------- | ------------------------ | ------------------------------- | --------------------------- |
+ * | terminal           | read                 | read + write             | read                            | no                          |
+ * | kitchen            | read                 | read + write             | no                              | no                          |
+ * | manager, owner     | read + write         | read + write             | no                              | no                          |
+ * | box                | read + write         | read + write             | read + write                    | no                          |
+ * | projector          | read + write         | read + write             | read + write                    | read + write (any outlet)   |
+ *
+ * The staff-keys document holds every staff member's approval key sealed under their PIN: the
+ * only thing an offline PIN guess can be tested against. A terminal needs it to unlock an
+ * approver offline; a kitchen display never asks for a PIN, and a back-office session (any
+ * browser a manager signs in on) works online, so both are refused (4403). Its envelopes are
+ * written by the back-office API through the relay (server origin), never by a device.
  *
  * `box` is the role of a LAN box's upstream token: the box relays every document of ITS
  * outlet, written by many devices, so the cloud treats it as a trusted relay there (as it
@@ -32,8 +39,26 @@ export function accessFor(claims: Pick<TokenClaims, 'tenant' | 'outlet' | 'role'
       return { allowed: true, mode: 'write' };
     case 'outlet':
       return { allowed: true, mode: canWriteOutlet(claims.role) ? 'write' : 'read' };
+    case 'staff-keys':
+      return staffKeysAccess(claims.role, doc.name);
     default:
       return unreachable(doc, 'document kind');
+  }
+}
+
+function staffKeysAccess(role: Role, name: string): Access {
+  switch (role) {
+    case 'terminal':
+      return { allowed: true, mode: 'read' };
+    case 'box':
+    case 'projector':
+      return { allowed: true, mode: 'write' };
+    case 'kitchen':
+    case 'manager':
+    case 'owner':
+      return { allowed: false, reason: `role ${role} cannot open ${name}: sealed staff keys are for terminals only` };
+    default:
+      return unreachable(role, 'role');
   }
 }
 

@@ -9,9 +9,9 @@
 import express, { Router } from 'express';
 import type { ApiContext, ApiDeps } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { rejectNulBytes } from './http/validate';
+import { rejectNulBytes, verifyUtf8 } from './http/validate';
 import { authenticate, loadOutlet, requireRole } from './http/middleware';
-import { RateLimiter } from './auth/sign-in-limiter';
+import { createLimiters } from './auth/sign-in-limiter';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
 import { deviceRoutes, pairRoute } from './devices/routes';
@@ -25,9 +25,7 @@ export { withTenant, APP_ROLE } from '@kiosk/store';
 export { createPairingCode } from './devices/pairing';
 export { seedOfficeDemo, DEMO_STAFF, DEMO_USERS } from './seed';
 export { hashPassword, verifyPassword } from './auth/passwords';
-export { RateLimiter } from './auth/sign-in-limiter';
-
-const FIFTEEN_MINUTES = 15 * 60 * 1000;
+export { StoredLimiter, DEFAULT_LIMIT_RULES, type LimitRule, type LimitRules } from './auth/sign-in-limiter';
 
 export function createOfficeApi(deps: ApiDeps): Router {
   const now = deps.now ?? Date.now;
@@ -37,13 +35,8 @@ export function createOfficeApi(deps: ApiDeps): Router {
     relay: deps.relay,
     now,
     log: deps.log ?? ((message, error) => console.error(message, error)),
-    limits: {
-      signIn: deps.limits?.signIn ?? new RateLimiter({ limit: 5, windowMs: FIFTEEN_MINUTES, now }),
-      // One address failing across many accounts (the per-account limit alone allowed 20 accounts × 5 passwords in seconds).
-      signInByIp: deps.limits?.signInByIp ?? new RateLimiter({ limit: 20, windowMs: FIFTEEN_MINUTES, now }),
-      pin: deps.limits?.pin ?? new RateLimiter({ limit: 5, windowMs: 5 * 60 * 1000, now }),
-      pair: deps.limits?.pair ?? new RateLimiter({ limit: 10, windowMs: FIFTEEN_MINUTES, now }),
-    },
+    // Stored and counted before the check (see auth/sign-in-limiter.ts): per account, per address, per device.
+    limits: createLimiters(deps.store, deps.limits, now),
   };
 
   const api = Router();
@@ -61,7 +54,7 @@ export function createOfficeApi(deps: ApiDeps): Router {
     }
     next();
   });
-  api.use(express.json({ limit: '256kb' }));
+  api.use(express.json({ limit: '256kb', verify: verifyUtf8 }));
   api.use(rejectNulBytes);
   // Reports change with every order; nothing here may be cached by a browser or proxy.
   api.use((_req, res, next) => {

@@ -1,8 +1,9 @@
 /**
  * The demo tenant's back-office rows (called by `kiosk seed-demo` after the outlet document
- * is seeded). The outlet's name, zone and currency and the staff (ids, names, roles, PIN
- * hashes) are taken from the outlet document when it exists, so the `staff` table and the
- * document agree; without a document the demo staff below are used. Idempotent: existing
+ * is seeded). The outlet's name, zone and currency and the staff (ids, names, roles) are taken
+ * from the outlet document when it exists, so the `staff` table and the document agree; without
+ * a document the demo staff below are used. PIN verifiers (argon2id) live only in the `staff`
+ * table: the demo PIN for a demo id, else a random 6-digit PIN to set in the back-office. Idempotent: existing
  * rows are left as they are, so a second run changes nothing and a changed password is
  * not reset.
  */
@@ -78,8 +79,7 @@ export async function seedOfficeDemo(
           id: s.id,
           name: s.name,
           role: s.role as StaffRole,
-          // A document entry without a hash gets the demo PIN's, or an unknown random one (set it in the back-office).
-          pinHash: s.pinHash ?? (await hashPin(DEMO_STAFF.find((d) => d.id === s.id)?.pin ?? String(randomInt(0, 1_000_000)).padStart(6, '0'))),
+          pinHash: await hashPin(DEMO_STAFF.find((d) => d.id === s.id)?.pin ?? String(randomInt(0, 1_000_000)).padStart(6, '0')),
         })),
       )
     : await Promise.all(DEMO_STAFF.map(async (s) => ({ id: s.id, name: s.name, role: s.role, pinHash: await hashPin(s.pin) })));

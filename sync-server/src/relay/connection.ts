@@ -5,17 +5,29 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { closeReasonText, encodeAwareness, encodeSyncStep1, REFUSAL_CODE, truncateCloseReason } from '@kiosk/shared';
+import { closeReasonText, encodeAwareness, encodeSyncStep1, encodeSyncStep2, REFUSAL_CODE, truncateCloseReason } from '@kiosk/shared';
 import type { TokenClaims } from '../auth/tokens';
 import type { DeviceOrigin } from './origins';
 import type { DocPeer, SharedDoc } from './shared-doc';
+import { lowerForStateVector, lowerForUpdate, startLag, type Lag, type SlowReader, type SlowReaders } from './slow-reader';
 
 /** A close reason is at most 123 bytes (RFC 6455); longer ones make `ws` throw. */
 export const closeReason = truncateCloseReason;
 
-/** Messages kept while the token is checked and the document loaded (the client sends step 1 + awareness). */
+/** Messages kept while the token is checked and the document loaded (the client sends step 1 + awareness); their bytes are capped at `maxBufferedBytes`. */
 const MAX_PENDING = 256;
+
+/** What a connection needs of the relay's memory limits. */
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  closeLingerMs: number;
+  slowReaders: SlowReaders;
+  now(): number;
+  /** A reader still over the limit after the grace: count it (the connection terminates itself). */
+  onTerminatedSlow(conn: Connection): void;
+}
 
 /** The document and token of an upgrade request for `/sync/{docName}?token=…` (a bad name is refused later). */
 export function socketTarget(req: IncomingMessage): { docName: string; token: string | null } {
@@ -34,7 +46,7 @@ export interface SocketEvents {
   closed(conn: Connection): void;
 }
 
-export class Connection implements DocPeer {
+export class Connection implements DocPeer, SlowReader {
   claims: TokenClaims | null = null;
   mode: 'read' | 'write' = 'read';
   trusted = false;
@@ -50,15 +62,17 @@ export class Connection implements DocPeer {
   countedSocket = false;
   /** Messages that arrived while the token was checked and the document loaded. */
   pending: Uint8Array[] | null = [];
+  private pendingBytes = 0;
+  /** Set while live messages are skipped because the send buffer is full (slow-reader.ts). */
+  lag: Lag | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
   /** This connection's transaction origin, built once: applying its updates allocates nothing for it. */
   readonly origin: DeviceOrigin = { source: 'device', conn: this };
 
   constructor(
     readonly ws: WebSocket,
     readonly docName: string,
-    /** Close the socket when its send buffer exceeds this (a stalled reader must not eat memory). */
-    private readonly maxBufferedBytes: number,
-    private readonly onSlow: (conn: Connection) => void,
+    private readonly limits: ConnectionLimits,
   ) {}
 
   get deviceId(): string {
@@ -83,6 +97,8 @@ export class Connection implements DocPeer {
   /** Keeps a message until the connection is attached; false when the bounded backlog is full. */
   hold(message: Uint8Array): boolean {
     if (!this.pending || this.pending.length >= MAX_PENDING) return false;
+    if (this.pendingBytes + message.byteLength > this.limits.maxBufferedBytes) return false;
+    this.pendingBytes += message.byteLength;
     this.pending.push(message);
     return true;
   }
@@ -99,37 +115,102 @@ export class Connection implements DocPeer {
     if (states.size > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(shared.awareness, [...states.keys()])));
     const pending = this.pending ?? [];
     this.pending = null;
+    this.pendingBytes = 0;
     return pending;
   }
 
-  /** Leaves the shared document (its presence states go with it); returns the document, if it had joined one. */
+  /** Leaves the shared document (the caller removed its presence first); returns the document, if it had joined one. */
   detach(): SharedDoc | null {
     const shared = this.shared;
+    this.stopLag();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     if (!shared) return null;
-    const controlled = shared.peers.get(this);
     shared.peers.delete(this);
-    if (controlled && controlled.size > 0) awarenessProtocol.removeAwarenessStates(shared.awareness, [...controlled], null);
     return shared;
   }
 
-  send(message: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.onSlow(this);
-      return;
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** False (and the message skipped) while the reader lags; starts the lag when the buffer is over the limit. */
+  private canSend(): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.lag) {
+      this.lag.skipped++;
+      return false;
     }
-    this.ws.send(message);
+    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes || !this.shared) return true;
+    this.lag = startLag(this.shared.doc, this.limits.now());
+    this.lag.skipped++;
+    this.limits.slowReaders.watch(this);
+    return false;
+  }
+
+  send(message: Uint8Array): void {
+    if (this.canSend()) this.ws.send(message);
+  }
+
+  /** A live update of another peer (`message` is its encoding); skipped ones are caught up later. */
+  sendUpdate(message: Uint8Array, update: Uint8Array): void {
+    if (this.canSend()) this.ws.send(message);
+    else if (this.lag) lowerForUpdate(this.lag, update);
+  }
+
+  /** Answers the reader's sync step 1 (`stateVector`) with a step 2, or folds it into the catch-up. */
+  replyToStep1(stateVector: Uint8Array): void {
+    const shared = this.shared;
+    if (!shared) return;
+    if (this.canSend()) this.ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(shared.doc, stateVector)));
+    else if (this.lag) lowerForStateVector(this.lag, stateVector);
+  }
+
+  /** The send buffer drained: one step 1 (stored state), one step 2 of what was skipped, the presence. */
+  catchUp(): void {
+    const shared = this.shared;
+    const lag = this.lag;
+    this.lag = null;
+    if (!shared || !lag || this.closed) return;
+    this.ws.send(encodeSyncStep1(shared.storedStateVector));
+    this.ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(shared.doc, Y.encodeStateVector(lag.stateVector))));
+    const states = shared.awareness.getStates();
+    if (states.size > 0) this.ws.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(shared.awareness, [...states.keys()])));
+  }
+
+  /** Still over the limit after the grace: no close frame (it would queue behind the buffer); drop the socket and its buffers. */
+  terminateSlow(): void {
+    this.lag = null;
+    if (this.ws.readyState === this.ws.CLOSED) return;
+    this.limits.onTerminatedSlow(this);
+    this.closed = true;
+    this.pending = null;
+    this.ws.terminate();
+  }
+
+  private stopLag(): void {
+    if (this.lag) this.limits.slowReaders.unwatch(this);
+    this.lag = null;
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = null;
+    this.stopLag();
     try {
       this.ws.close(code, closeReason(reason));
     } catch {
       this.ws.terminate();
+      return;
     }
+    // A peer that does not answer the close frame (or does not read) keeps its buffers for `ws`'s
+    // own 30 s close timeout; end it sooner.
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate();
+    }, this.limits.closeLingerMs);
+    this.lingerTimer.unref();
   }
 }
 

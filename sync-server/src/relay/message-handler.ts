@@ -6,10 +6,10 @@
  * broadcast (updates go through the write guard first).
  */
 import * as decoding from 'lib0/decoding';
-import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { encodeAwareness, encodeSyncStep2, MessageType, SyncType } from '@kiosk/shared';
+import { encodeAwareness, MessageType, SyncType } from '@kiosk/shared';
 import type { MessageCounters } from '../metrics/metrics';
+import type { AwarenessRelay } from './awareness-relay';
 import type { Connection } from './connection';
 import type { DeviceLimits } from './device-limits';
 import { Refusal } from './refusal';
@@ -19,6 +19,8 @@ export interface MessageHandlerDeps {
   maxMessageBytes: number;
   devices: DeviceLimits;
   writeGuard: WriteGuard;
+  /** Presence: only the ids a connection owns, within caps (awareness-relay.ts). */
+  presence: AwarenessRelay;
   /** `kiosk_relay_messages_total` by type, label children bound once. */
   messages: MessageCounters;
   refuse(conn: Connection, refusal: Refusal): void;
@@ -47,7 +49,7 @@ export class MessageHandler {
     }
     if (conn.admitting) {
       // Still authenticating/loading: keep a bounded backlog (the client sends step 1 + awareness).
-      if (!conn.hold(message)) refuse(conn, new Refusal('rate_limited', 'too many messages before the document was ready'));
+      if (!conn.hold(message)) refuse(conn, new Refusal('rate_limited', 'too many messages (or bytes) before the document was ready'));
       return;
     }
     this.onMessage(conn, message);
@@ -70,8 +72,7 @@ export class MessageHandler {
           const syncType = decoding.readVarUint(decoder);
           if (syncType === SyncType.step1) {
             messages.sync_step1.inc();
-            const stateVector = decoding.readVarUint8Array(decoder);
-            conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(shared.doc, stateVector)));
+            conn.replyToStep1(decoding.readVarUint8Array(decoder));
           } else if (syncType === SyncType.step2 || syncType === SyncType.update) {
             messages[syncType === SyncType.update ? 'sync_update' : 'sync_step2'].inc();
             this.deps.writeGuard.receiveUpdate(conn, shared, decoding.readVarUint8Array(decoder), syncType === SyncType.update);
@@ -82,7 +83,7 @@ export class MessageHandler {
         }
         case MessageType.awareness: {
           messages.awareness.inc();
-          awarenessProtocol.applyAwarenessUpdate(shared.awareness, decoding.readVarUint8Array(decoder), conn.origin);
+          this.deps.presence.receive(conn, shared, decoding.readVarUint8Array(decoder), conn.origin);
           break;
         }
         case MessageType.queryAwareness: {

@@ -3,6 +3,7 @@
  * a reader finds every tunable and its default here, and the relay's parts receive the
  * resolved values instead of each applying its own `??`.
  */
+import type { IncomingMessage } from 'node:http';
 import type { DatabaseKind, KioskDatabase } from '@kiosk/store';
 import type { RelayMetrics } from '../metrics/metrics';
 import type { DayWindowOptions } from '@kiosk/shared';
@@ -15,8 +16,31 @@ export interface RelayLimits {
   maxDocsPerDevice: number;
   /** Messages per device (burst + sustained per second); over it → close 4429. */
   rateLimit: RateLimit;
-  /** Send buffer above which a slow reader is closed with 1013 (it resyncs on reconnect). */
+  /**
+   * Send buffer above which a reader stops receiving live messages (they are skipped and it gets
+   * one catch-up when it drains); still above it after `slowReaderGraceMs` → terminated (1013).
+   * Also the cap of the backlog kept while a connection is admitted. Default 2 MiB.
+   */
   maxBufferedBytes: number;
+  // ---- relay memory (issue 13; slow-reader.ts, awareness-guard.ts, upgrade-gate.ts)
+  /** How long a reader may stay over `maxBufferedBytes` before it is terminated (default 5 s). */
+  slowReaderGraceMs: number;
+  /** After a close frame, how long a socket may linger before it is terminated (default 2 s). */
+  closeLingerMs: number;
+  /** Presence (awareness) client ids one connection may publish (default 4). */
+  maxAwarenessIdsPerConnection: number;
+  /** Presence client ids one device may publish in one document (default 8). */
+  maxAwarenessIdsPerDevice: number;
+  /** Presence client ids in one document (default 256). */
+  maxAwarenessIdsPerDoc: number;
+  /** Largest presence state (its JSON text, bytes; default 1 KiB). */
+  maxAwarenessStateBytes: number;
+  /** Upgrades not yet admitted from one remote address; more → HTTP 429 (default 32). */
+  maxPendingUpgradesPerIp: number;
+  /** Upgrades not yet admitted in total; more → HTTP 503 (default 512). */
+  maxPendingUpgrades: number;
+  /** An admission (token check + document load) that takes longer → close `auth_timeout` (default 10 s). */
+  admissionTimeoutMs: number;
 }
 
 export interface RelayOptions {
@@ -56,6 +80,8 @@ export interface RelayOptions {
   outletFactsTtlMs?: number;
   log?: (message: string) => void;
   now?: () => number;
+  /** The remote address an upgrade is counted under (upgrade-gate.ts; default the socket's peer address; pass a trust-proxy-aware one behind a proxy). */
+  clientIp?: (req: IncomingMessage) => string;
 }
 
 /** The options with every default applied. */
@@ -67,7 +93,17 @@ export const DEFAULT_RELAY_OPTIONS = {
     maxMessageBytes: 1024 * 1024,
     maxDocsPerDevice: 64,
     rateLimit: { capacity: 2_000, refillPerSecond: 500 },
-    maxBufferedBytes: 16 * 1024 * 1024,
+    maxBufferedBytes: 2 * 1024 * 1024,
+    // relay memory (issue 13)
+    slowReaderGraceMs: 5_000,
+    closeLingerMs: 2_000,
+    maxAwarenessIdsPerConnection: 4,
+    maxAwarenessIdsPerDevice: 8,
+    maxAwarenessIdsPerDoc: 256,
+    maxAwarenessStateBytes: 1024,
+    maxPendingUpgradesPerIp: 32,
+    maxPendingUpgrades: 512,
+    admissionTimeoutMs: 10_000,
   },
   flushDelayMs: { pglite: 50, postgres: 10 },
   maxBatch: 500,
@@ -81,6 +117,7 @@ export const DEFAULT_RELAY_OPTIONS = {
   outletFactsTtlMs: 10_000,
   log: (message: string) => console.error(`relay: ${message}`),
   now: () => Date.now(),
+  clientIp: (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown',
 } satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
 
 /** The default limits (kept under this name for the package's public API). */
@@ -106,5 +143,6 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     outletFactsTtlMs: options.outletFactsTtlMs ?? d.outletFactsTtlMs,
     log: options.log ?? d.log,
     now: options.now ?? d.now,
+    clientIp: options.clientIp ?? d.clientIp,
   };
 }

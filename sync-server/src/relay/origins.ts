@@ -60,7 +60,7 @@ function onDocUpdate(shared: SharedDoc, update: Uint8Array, rawOrigin: unknown, 
   const sender = senderOf(origin);
   const message = encodeUpdate(update);
   for (const peer of shared.peers.keys()) {
-    if (peer !== sender) peer.send(message);
+    if (peer !== sender) peer.sendUpdate(message, update);
   }
   let deviceId: string;
   let source: UpdateSource;
@@ -98,14 +98,8 @@ function onDocUpdate(shared: SharedDoc, update: Uint8Array, rawOrigin: unknown, 
 
 function onAwareness(shared: SharedDoc, added: number[], updated: number[], removed: number[], rawOrigin: unknown): void {
   const changed = added.concat(updated, removed);
+  // Which ids a peer controls is kept by awareness-relay.ts (it applies only those).
   const sender = senderOf(relayOrigin(rawOrigin));
-  if (sender) {
-    const controlled = shared.peers.get(sender);
-    if (controlled) {
-      for (const id of added) controlled.add(id);
-      for (const id of removed) controlled.delete(id);
-    }
-  }
   const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(shared.awareness, changed));
   for (const peer of shared.peers.keys()) {
     if (peer !== sender) peer.send(message);

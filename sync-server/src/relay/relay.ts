@@ -18,6 +18,7 @@
  * - `log-tail.ts`: rows of other writers; `device-limits.ts`: per-device rate and quota.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { outletDocName } from '@kiosk/shared';
@@ -25,6 +26,7 @@ import { UPDATE_LOG_ORIGIN_CHANNEL, writeBatch } from '@kiosk/store';
 import { RevocationCache } from '../auth/revocation-cache';
 import { bindCounters } from '../metrics/metrics';
 import { admit, type AdmissionDeps } from './admission';
+import { AwarenessRelay } from './awareness-relay';
 import { Connection, connectionsOf, pingAll, socketTarget } from './connection';
 import { DeviceLimits } from './device-limits';
 import { DocRegistry } from './doc-registry';
@@ -36,11 +38,31 @@ import { fanOut, type FanOutDeps, type RelayOrigin } from './origins';
 import { PersistQueue } from './persist-queue';
 import { Refusal } from './refusal';
 import type { SharedDoc } from './shared-doc';
+import { SlowReaders } from './slow-reader';
 import { StoredAck, type CutContext } from './stored-ack';
+import { UpgradeGate } from './upgrade-gate';
 import { WriteGuard } from './write-guard';
 import type { Actor, Relay } from './relay-api';
 
 export type { Actor, Relay } from './relay-api';
+
+/** `RelayCore.memoryStats()`: presence entries, send buffers and pending upgrades. */
+export interface RelayMemoryStats {
+  /** Presence states held, over every loaded document. */
+  awarenessStates: number;
+  /** y-protocols `awareness.meta` entries (what leaked before: kept for every id ever seen). */
+  awarenessMeta: number;
+  awarenessOwnedIds: number;
+  awarenessTombstones: number;
+  /** Presence entries dropped since start (foreign, echoes, made up). */
+  awarenessDropped: number;
+  /** Sum of `ws.bufferedAmount` over connections. */
+  bufferedBytes: number;
+  laggingReaders: number;
+  slowReadersTerminated: number;
+  pendingUpgrades: number;
+  upgradesRefused: { 429: number; 503: number };
+}
 
 export class RelayCore implements Relay {
   readonly instanceId: string;
@@ -58,6 +80,10 @@ export class RelayCore implements Relay {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
+  // relay memory (issue 13): slow readers, presence, pending upgrades
+  private readonly slowReaders: SlowReaders;
+  private readonly presence: AwarenessRelay;
+  private readonly upgrades: UpgradeGate;
 
   constructor(relayOptions: RelayOptions) {
     const options = resolveRelayOptions(relayOptions);
@@ -97,10 +123,22 @@ export class RelayCore implements Relay {
       now,
       log,
     });
+    this.slowReaders = new SlowReaders({ maxBufferedBytes: limits.maxBufferedBytes, graceMs: limits.slowReaderGraceMs, now });
+    this.presence = new AwarenessRelay({
+      limits: {
+        maxIdsPerConnection: limits.maxAwarenessIdsPerConnection,
+        maxIdsPerDevice: limits.maxAwarenessIdsPerDevice,
+        maxIdsPerDoc: limits.maxAwarenessIdsPerDoc,
+        maxStateBytes: limits.maxAwarenessStateBytes,
+      },
+      now,
+    });
+    this.upgrades = new UpgradeGate({ maxPendingPerIp: limits.maxPendingUpgradesPerIp, maxPending: limits.maxPendingUpgrades }, options.clientIp);
     this.messages = new MessageHandler({
       maxMessageBytes: limits.maxMessageBytes,
       devices: this.devices,
       writeGuard,
+      presence: this.presence,
       messages: counters.messages,
       refuse: (c, r) => this.refuse(c, r),
     });
@@ -132,6 +170,41 @@ export class RelayCore implements Relay {
     return { connections: this.connections.size, loadedDocs: this.registry.size, queuedUpdates: this.queue.length };
   }
 
+  /** What the relay holds that a device can make it hold (tests and metrics; walks every connection). */
+  memoryStats(): RelayMemoryStats {
+    const stats: RelayMemoryStats = {
+      awarenessStates: 0,
+      awarenessMeta: 0,
+      awarenessOwnedIds: 0,
+      awarenessTombstones: 0,
+      awarenessDropped: this.presence.droppedEntries,
+      bufferedBytes: 0,
+      laggingReaders: this.slowReaders.size,
+      slowReadersTerminated: this.slowReaders.terminated,
+      pendingUpgrades: this.upgrades.pending.size,
+      upgradesRefused: { ...this.upgrades.refused },
+    };
+    for (const name of this.registry.names()) {
+      const shared = this.registry.get(name);
+      if (!shared) continue;
+      const s = this.presence.sizes(shared);
+      stats.awarenessStates += s.states;
+      stats.awarenessMeta += s.meta;
+      stats.awarenessOwnedIds += s.owned;
+      stats.awarenessTombstones += s.tombstones;
+    }
+    for (const conn of this.connections) stats.bufferedBytes += conn.bufferedAmount;
+    return stats;
+  }
+
+  /**
+   * The server's upgrade handler asks first (`if (!relay.gateUpgrade(req, socket)) return;`):
+   * over the pending-upgrade caps the upgrade is answered with 429/503 (upgrade-gate.ts).
+   */
+  gateUpgrade(req: IncomingMessage, socket: Duplex): boolean {
+    return this.upgrades.gate(req, socket);
+  }
+
   isLoaded(docName: string): boolean {
     return this.registry.has(docName);
   }
@@ -146,19 +219,32 @@ export class RelayCore implements Relay {
   /** Takes over an upgraded socket for `/sync/{docName}?token=…`. */
   handleSocket(ws: WebSocket, req: IncomingMessage): void {
     const { docName, token } = socketTarget(req);
-    const conn = new Connection(ws, docName, this.options.limits.maxBufferedBytes, (c) =>
-      this.refuse(c, new Refusal('slow_consumer', 'reader too slow: send buffer full; reconnect to resync')),
-    );
+    const { limits, metrics, now } = this.options;
+    const conn = new Connection(ws, docName, {
+      maxBufferedBytes: limits.maxBufferedBytes,
+      closeLingerMs: limits.closeLingerMs,
+      slowReaders: this.slowReaders,
+      now,
+      onTerminatedSlow: () => metrics.refused.inc({ reason: 'slow_consumer' }),
+    });
     this.connections.add(conn);
     conn.listen({ message: (c, data, isBinary) => this.messages.onRawMessage(c, data, isBinary), closed: (c) => this.onClosed(c) });
-    void this.accept(conn, token).catch((error: unknown) => {
-      this.options.log(`admitting a connection to ${docName} failed: ${String(error)}`);
-      this.refuse(conn, new Refusal('load_failed', 'internal error, try again'));
-    });
+    // The upgrade's pending slot is released when the connection joins its document (or its socket is gone).
+    const joined = this.upgrades.releaseOf(req);
+    const timeout = setTimeout(() => {
+      if (conn.admitting) this.refuse(conn, new Refusal('auth_timeout', `not admitted within ${limits.admissionTimeoutMs} ms, try again`));
+    }, limits.admissionTimeoutMs);
+    timeout.unref();
+    void this.accept(conn, token, joined)
+      .catch((error: unknown) => {
+        this.options.log(`admitting a connection to ${docName} failed: ${String(error)}`);
+        this.refuse(conn, new Refusal('load_failed', 'internal error, try again'));
+      })
+      .finally(() => clearTimeout(timeout));
   }
 
   /** Admission, then the document: the connection joins it and its backlog is handled. */
-  private async accept(conn: Connection, token: string | null): Promise<void> {
+  private async accept(conn: Connection, token: string | null, joined: () => void): Promise<void> {
     const admitted = await admit(this.admission, conn.docName, token);
     if (admitted instanceof Refusal) return this.refuse(conn, admitted);
     conn.claims = admitted.claims;
@@ -180,6 +266,7 @@ export class RelayCore implements Relay {
       return;
     }
     this.registry.cancelUnload(shared);
+    joined();
     for (const message of conn.attach(shared)) {
       if (conn.closed) break;
       this.messages.onMessage(conn, message);
@@ -201,6 +288,7 @@ export class RelayCore implements Relay {
     conn.closed = true;
     conn.pending = null;
     if (conn.claims && conn.countedSocket) this.devices.socketClosed(conn.claims);
+    if (conn.shared) this.presence.leave(conn, conn.shared);
     const shared = conn.detach();
     if (shared) this.registry.scheduleUnload(shared);
   }
@@ -260,6 +348,7 @@ export class RelayCore implements Relay {
     this.closing = true;
     for (const conn of this.connections) this.refuse(conn, new Refusal('shutting_down', 'server shutting down, try again'));
     for (const t of this.timers) clearInterval(t);
+    this.slowReaders.stop();
     try {
       await this.queue.flush();
     } catch (error) {

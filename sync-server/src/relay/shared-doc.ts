@@ -18,6 +18,8 @@ export interface DocPeer {
   /** When that acknowledgement was sent (ms). */
   lastAckAt: number;
   send(message: Uint8Array): void;
+  /** A live update of another peer (`message` encodes `update`); a lagging reader skips it (slow-reader.ts). */
+  sendUpdate(message: Uint8Array, update: Uint8Array): void;
 }
 
 /** A scheduled callback that can be cancelled (the acknowledgement timer, injectable in tests). */

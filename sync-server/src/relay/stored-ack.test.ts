@@ -31,7 +31,16 @@ function setup() {
   const acks = new StoredAck({ docs, metrics, ackIntervalMs: INTERVAL, now: () => now, schedule });
   let seq = 0;
   const peer = (deviceId: string): FakePeer => {
-    const p: FakePeer = { deviceId, mode: 'write', lastWriteSeq: 0, ackedSeq: 0, lastAckAt: 0, sent: [], send: (m) => void p.sent.push(m) };
+    const p: FakePeer = {
+      deviceId,
+      mode: 'write',
+      lastWriteSeq: 0,
+      ackedSeq: 0,
+      lastAckAt: 0,
+      sent: [],
+      send: (m) => void p.sent.push(m),
+      sendUpdate: (m) => void p.sent.push(m),
+    };
     shared.peers.set(p, new Set());
     return p;
   };

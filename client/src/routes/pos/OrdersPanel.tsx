@@ -5,6 +5,7 @@ import { PinDialog } from '../../components/PinDialog';
 import { matchesOrderQuery, orderLabel, type ShownOrder } from '../../orders/orders';
 import { useT, type Translate } from '../../i18n';
 import type { DocSync } from '../../sync/doc-sync';
+import { useStaffKeys } from '../../sync/react';
 import { Receipt } from './Receipt';
 
 export function kitchenStatusText(t: Translate, status: KitchenStatus): string {
@@ -43,6 +44,7 @@ export function OrdersPanel({
   staffId?: string;
 }) {
   const t = useT();
+  const envelopes = useStaffKeys();
   const [query, setQuery] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -150,23 +152,20 @@ export function OrdersPanel({
         <PinDialog
           title={t('managerPin')}
           staff={staff}
+          envelopes={envelopes}
           requireManager
           onClose={() => setAskPin(false)}
-          onApproved={(manager) => {
+          onApproved={({ member: manager, pair }) => {
             const now = Date.now();
+            const approver = { staffId: manager.id, pair };
             if (pending.kind === 'void') {
-              voidLine(
-                day.doc,
-                open.id,
-                { lineId: pending.lineId, qty: pending.qty, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId },
-                { now },
-              );
+              voidLine(day.doc, open.id, { lineId: pending.lineId, qty: pending.qty, reason: reason.trim(), approver, deviceId, staffId }, { now });
             } else {
               const method = open.payments[0]?.method ?? 'cash';
               refund(
                 day.doc,
                 open.id,
-                { amount: Math.min(pending.amount, open.paid - open.refunded), method, reason: reason.trim(), approvedBy: manager.id, deviceId, staffId },
+                { amount: Math.min(pending.amount, open.paid - open.refunded), method, reason: reason.trim(), approver, deviceId, staffId },
                 { now },
               );
             }

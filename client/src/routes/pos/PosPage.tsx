@@ -4,14 +4,24 @@
  * to the day document at once (IndexedDB first); the server gets it when it can.
  */
 import { useMemo, useState } from 'react';
-import { price, submitOrder, type Item, type OrderType, type OutletSnapshot, type StaffMember } from '@kiosk/shared';
+import {
+  discountApprovalClaim,
+  price,
+  signApproval,
+  submitOrder,
+  uuidv7,
+  type Item,
+  type OrderType,
+  type OutletSnapshot,
+  type StaffMember,
+} from '@kiosk/shared';
 import { AppHeader } from '../../components/AppHeader';
 import { PinDialog } from '../../components/PinDialog';
 import { Unpaired } from '../../components/Unpaired';
 import { useOrders } from '../../orders/orders';
-import { findStaffByPin } from '../../orders/staff-pin';
+import { unlockStaffByPin, type Unlocked } from '../../orders/staff-pin';
 import { useT } from '../../i18n';
-import { SessionGate, useDay, useOutlet, useSession } from '../../sync/react';
+import { SessionGate, useDay, useOutlet, useSession, useStaffKeys } from '../../sync/react';
 import { CartPanel, type CartLine } from './CartPanel';
 import { resolveCartLines } from './cart-lines';
 import { MenuGrid } from './MenuGrid';
@@ -60,6 +70,7 @@ function PosScreen() {
 
 function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m: StaffMember) => void }) {
   const t = useT();
+  const envelopes = useStaffKeys();
   const [pin, setPin] = useState('');
   const [error, setError] = useState(false);
   const press = (digit: string) => setPin((p) => (p + digit).slice(0, 6));
@@ -70,9 +81,10 @@ function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m
         className="w-80 space-y-3 rounded-xl bg-white p-5 shadow"
         onSubmit={async (e) => {
           e.preventDefault();
-          const member = await findStaffByPin(staff, pin);
+          // Offline: the PIN must open the person's sealed key (no verifier on the device).
+          const unlocked = await unlockStaffByPin(staff, envelopes, pin);
           setPin('');
-          if (member) onSignedIn(member);
+          if (unlocked) onSignedIn(unlocked.member);
           else setError(true);
         }}
       >
@@ -128,7 +140,10 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   const [type, setType] = useState<OrderType>('dine_in');
   const [table, setTable] = useState('');
   const [discountPercent, setDiscountPercent] = useState('');
-  const [approvedBy, setApprovedBy] = useState<string | null>(null);
+  // The approving manager's unlocked key: it signs the discount when the order is submitted (its id is chosen then).
+  const [approver, setApprover] = useState<Unlocked | null>(null);
+  const approvedBy = approver?.member.id ?? null;
+  const envelopes = useStaffKeys();
   const [picking, setPicking] = useState<Item | null>(null);
   const [askApproval, setAskApproval] = useState(false);
   const [paying, setPaying] = useState<CartLine[] | null>(null);
@@ -176,26 +191,36 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   const complete = (charged: CartLine[], tenders: Tender[]) => {
     setError(null);
     try {
+      const orderId = uuidv7();
+      const now = Date.now();
+      const deviceId = session.credentials.deviceId;
+      const signedDiscount =
+        manualDiscount && approver
+          ? {
+              ...manualDiscount,
+              approval: signApproval(approver.pair, discountApprovalClaim(orderId, manualDiscount, now, deviceId, approver.member.id)),
+            }
+          : manualDiscount;
       const { id } = submitOrder(
         session.outlet.doc,
         day.doc,
         {
-          deviceId: session.credentials.deviceId,
+          deviceId,
           staffId: staff.id,
           type,
           table: type === 'dine_in' && table.trim() ? table.trim() : undefined,
           lines: charged.map((l) => ({ itemId: l.itemId, qty: l.qty, modifiers: l.modifiers, note: l.note })),
           payments: tenders.map((p) => ({ method: p.method, amount: p.amount, ...(p.tendered !== undefined ? { tendered: p.tendered } : {}) })),
-          manualDiscount,
+          manualDiscount: signedDiscount,
         },
-        { now: Date.now() },
+        { now, id: orderId },
       );
       const rest = lines.filter((l) => !charged.includes(l));
       setLines(rest.map((l) => ({ ...l, selected: false })));
       if (rest.length === 0) {
         setTable('');
         setDiscountPercent('');
-        setApprovedBy(null);
+        setApprover(null);
       }
       setPaying(null);
       setReceiptId(id);
@@ -255,13 +280,13 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           onTable={setTable}
           onDiscount={(p) => {
             setDiscountPercent(p);
-            setApprovedBy(null);
+            setApprover(null);
           }}
           onCharge={charge}
           onClear={() => {
             setLines([]);
             setDiscountPercent('');
-            setApprovedBy(null);
+            setApprover(null);
           }}
         />
       )}
@@ -281,10 +306,11 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
         <PinDialog
           title={t('managerApprovalNeeded', { limit: settings.manualDiscountLimitBp / 100 })}
           staff={outlet.staff}
+          envelopes={envelopes}
           requireManager
           onClose={() => setAskApproval(false)}
-          onApproved={(manager) => {
-            setApprovedBy(manager.id);
+          onApproved={(unlocked) => {
+            setApprover(unlocked);
             setAskApproval(false);
           }}
         />

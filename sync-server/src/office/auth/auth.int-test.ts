@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { hashPassword } from './passwords';
-import { RateLimiter } from './sign-in-limiter';
 import { withTenant } from '@kiosk/store';
 import { startApiServer, type ApiServer } from '../../testing/office-fixtures';
 
@@ -63,8 +62,8 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
       store,
       now: () => clock,
       limits: {
-        signIn: new RateLimiter({ limit: 3, windowMs: 60_000, now: () => clock }),
-        signInByIp: new RateLimiter({ limit: 10, windowMs: 60_000, now: () => clock }),
+        signInAccount: { limit: 3, windowMs: 60_000 },
+        signInIp: { limit: 10, windowMs: 60_000 },
       },
     });
     owner = (await login('owner@demo.kiosk')).accessToken;

@@ -7,7 +7,7 @@ import { loginBody, logoutBody, pinBody, refreshBody, verifyPin, type MeResponse
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, principalOf, type ApiContext } from '../http/context';
 import { forbidden, rateLimited, unauthorized } from '../http/errors';
-import { isLimited } from './sign-in-limiter';
+import { beginAll, type Attempt, type StoredLimiter } from './sign-in-limiter';
 import { authenticate, requireRole } from '../http/middleware';
 import { outletsForUser } from '../outlets/outlets';
 import { dummyPasswordHash, verifyPassword } from './passwords';
@@ -22,14 +22,17 @@ export function authRoutes(ctx: ApiContext): Router {
   router.post('/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
     const ip = clientIp(req);
-    // Per address across accounts (one address trying many accounts), then per account + address.
-    const fromIp = ctx.limits.signInByIp.begin(ip);
-    if (isLimited(fromIp)) throw rateLimited(`too many failed sign-ins from your address; try again in ${fromIp.retryAfter} s`, fromIp.retryAfter);
-    const attempt = ctx.limits.signIn.begin(`${body.email}|${ip}`);
-    if (isLimited(attempt)) {
-      fromIp.ok();
-      throw rateLimited(`too many failed sign-ins for ${body.email} from your address; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
+    // Per address across accounts (one address trying many accounts), then per account from any
+    // address (a botnet trying one account). Both are counted before the password is checked.
+    const counted = await beginAll([
+      [ctx.limits.signInIp, ip],
+      [ctx.limits.signInAccount, body.email.toLowerCase()],
+    ]);
+    if ('retryAfter' in counted) {
+      const who = counted.key === ip ? 'from your address' : `for ${body.email}`;
+      throw rateLimited(`too many sign-in attempts ${who}; try again in ${counted.retryAfter} s`, counted.retryAfter);
     }
+    const [fromIp, attempt] = counted.attempts as [Attempt, Attempt];
     // Tenant unknown until the account is found: this one lookup runs as the table owner.
     const user = await ctx.store.db
       .selectFrom('users')
@@ -51,8 +54,9 @@ export function authRoutes(ctx: ApiContext): Router {
       }
       throw unauthorized('email or password is wrong');
     }
-    attempt.ok({ clearKey: true });
-    fromIp.ok();
+    // The account proved itself: its own count is cleared; the address only gets this attempt back.
+    await attempt.ok({ clearKey: true });
+    await fromIp.ok();
     const result = await withTenant(ctx.store, user.tenant_id, async (trx) => {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet);
@@ -167,8 +171,14 @@ export function authRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     if (p.kind !== 'device') throw forbidden('PIN sign-in needs a paired terminal’s device token');
     const body = parseInput(pinBody, req.body);
-    const attempt = ctx.limits.pin.begin(`${p.deviceId}|${clientIp(req)}`);
-    if (isLimited(attempt)) throw rateLimited(`too many wrong PINs on this terminal; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
+    // Per terminal, per address, and per staff member when the terminal names who signs in.
+    const counted = await beginAll([
+      [ctx.limits.pinIp, clientIp(req)],
+      [ctx.limits.pinDevice, p.deviceId],
+      ...(body.staffId ? [[ctx.limits.pinStaff, `${p.tenant}|${body.staffId}`] as [StoredLimiter, string]] : []),
+    ]);
+    if ('retryAfter' in counted) throw rateLimited(`too many wrong PINs on this terminal; try again in ${counted.retryAfter} s`, counted.retryAfter);
+    const [fromIp, onDevice, forStaff] = counted.attempts as [Attempt, Attempt, Attempt | undefined];
     const staff = await withTenant(ctx.store, p.tenant, async (trx) => {
       let query = trx.selectFrom('staff').select(['id', 'name', 'role', 'pin_hash']).where('outlet_id', '=', p.outlet).where('removed_at', 'is', null);
       if (body.staffId) query = query.where('id', '=', body.staffId);
@@ -177,8 +187,11 @@ export function authRoutes(ctx: ApiContext): Router {
       return undefined;
     });
     if (!staff) throw unauthorized('wrong PIN');
-    // Only this attempt is taken back: the terminal's other failures (guesses at someone else's PIN) stay counted.
-    attempt.ok();
+    // Only this attempt is taken back from the terminal and the address: their other failures
+    // (guesses at someone else's PIN) stay counted. The proven staff member's own count is cleared.
+    await fromIp.ok();
+    await onDevice.ok();
+    await forStaff?.ok({ clearKey: true });
     // Staff tokens never carry the owner role: an owner on a terminal acts as a manager there.
     const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
     const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });

@@ -37,7 +37,7 @@ export function pairRoute(ctx: ApiContext): Router {
   router.post('/', async (req, res) => {
     const ip = clientIp(req);
     const body = parseInput(pairBody, req.body);
-    const attempt = ctx.limits.pair.begin(ip);
+    const attempt = await ctx.limits.pair.begin(ip);
     if (isLimited(attempt)) throw rateLimited(`too many wrong pairing codes from your address; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
     const hash = hashPairingCode(body.code);
     // The code is all the caller has, so the lookup runs as the owner; the rest under its tenant.
@@ -45,7 +45,7 @@ export function pairRoute(ctx: ApiContext): Router {
     if (!pairing || pairing.used_at || pairing.expires_at.getTime() <= ctx.now()) {
       throw new ApiError('unauthorized', 'this pairing code is wrong, expired or already used; ask a manager for a new one', 'code');
     }
-    attempt.ok();
+    await attempt.ok();
     const { tenant_id: tenant, outlet_id: outlet } = pairing;
     const docName = outletDocName(tenant, outlet);
     const docDevices = readOutlet(await ctx.relay.getDoc(docName)).devices;

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { unreachable, type TokenRole, type UserRole } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import type { RelayPort } from './relay-port';
-import type { RateLimiter } from '../auth/sign-in-limiter';
+import type { LimitRules, Limiters } from '../auth/sign-in-limiter';
 
 export type { TokenRole };
 
@@ -48,8 +48,8 @@ export interface ApiDeps {
   now?: () => number;
   /** Logger for unexpected errors; default console.error. */
   log?: (message: string, error?: unknown) => void;
-  /** Sign-in throttles; defaults: 5 failures per 15 minutes per account + IP. */
-  limits?: { signIn?: RateLimiter; signInByIp?: RateLimiter; pin?: RateLimiter; pair?: RateLimiter };
+  /** Sign-in throttles (stored in `auth_attempts`); defaults in `DEFAULT_LIMIT_RULES`. */
+  limits?: Partial<LimitRules>;
 }
 
 export interface ApiContext {
@@ -58,7 +58,7 @@ export interface ApiContext {
   relay: RelayPort;
   now: () => number;
   log: (message: string, error?: unknown) => void;
-  limits: { signIn: RateLimiter; signInByIp: RateLimiter; pin: RateLimiter; pair: RateLimiter };
+  limits: Limiters;
 }
 
 export function principalOf(res: Response): Principal {

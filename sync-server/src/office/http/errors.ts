@@ -22,6 +22,9 @@ export class ApiError extends ContractError {
   }
 }
 
+/** The `type` of the error `verifyUtf8` (validate.ts) raises for a body that is not UTF-8. */
+export const INVALID_UTF8 = 'kiosk.body.invalid_utf8';
+
 export const badRequest = (message: string, field?: string) => new ApiError(ErrorCode.badRequest, message, field);
 export const unauthorized = (message = 'sign in first: send Authorization: Bearer <token>') => new ApiError(ErrorCode.unauthorized, message);
 export const forbidden = (message: string) => new ApiError(ErrorCode.forbidden, message);
@@ -51,14 +54,27 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
       res.status(400).json(badRequest(error.message, field).toBody());
       return;
     }
-    // express.json() reports malformed JSON as a SyntaxError with status 400.
-    const status = (error as { status?: number; type?: string }).status;
-    if (status === 400 || (error as { type?: string }).type === 'entity.parse.failed') {
+    // body-parser and express report their own refusals with a status and (body-parser) a type.
+    const { status, type } = error as { status?: number; type?: string };
+    if (type === 'entity.parse.failed') {
       res.status(400).json(badRequest('request body is not valid JSON', 'body').toBody());
+      return;
+    }
+    if (type === INVALID_UTF8 || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      res.status(400).json(badRequest('request body is not valid UTF-8 JSON', 'body').toBody());
       return;
     }
     if (status === 413) {
       res.status(413).json({ error: { code: ErrorCode.badRequest, message: 'request body is too large', field: 'body' } });
+      return;
+    }
+    if (status === 415) {
+      res.status(415).json({ error: { code: ErrorCode.badRequest, message: 'the request body must be JSON', field: 'body' } });
+      return;
+    }
+    // Any other client error express raised (a path parameter it could not decode, …): 400, never 500.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(400).json(badRequest('the request is malformed').toBody());
       return;
     }
     log('api: unexpected error', error);

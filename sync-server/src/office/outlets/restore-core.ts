@@ -13,7 +13,7 @@
  *   removed since is not brought back and one added since is not removed: staff are also rows
  *   of the `staff` table that sign-in and tokens check, and a PIN verifier from history must
  *   never come back (the member's PIN may have been changed because it leaked). The current
- *   `pinHash` is always kept.
+ *   PIN verifiers are not in the outlet document at all (staff table, staff-keys document).
  * - devices: never (pairing and revocation are security state).
  */
 import * as Y from 'yjs';

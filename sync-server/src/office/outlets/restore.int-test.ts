@@ -114,13 +114,17 @@ describe.each(testDatabaseTargets())('outlet restore on $name', (target) => {
     const changed = await api.call('PATCH', '/api/outlets/main/staff/staff-sari', { token: owner, body: { name: 'Sari W', role: 'manager', pin: '5678' } });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     const doc = await api.relay.server.relay.getDoc(outletDocName('demo', 'main'));
-    const pinAfterChange = readOutlet(doc).staff.find((s) => s.id === 'staff-sari')?.pinHash;
+    // PIN verifiers live in the staff table and the staff-keys document, public keys in the
+    // outlet's approvalKeys: a restore takes none of them from history.
+    const pinAfterChange = (await store.db.selectFrom('staff').select('pin_hash').where('id', '=', 'staff-sari').executeTakeFirstOrThrow()).pin_hash;
+    const keysAfterChange = readOutlet(doc).approvalKeys;
 
     const restored = await api.call('POST', '/api/outlets/main/restore', { token: owner, body: { pointId: point.pointId } });
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
     const sari = readOutlet(doc).staff.find((s) => s.id === 'staff-sari');
-    expect(sari).toMatchObject({ name: 'Sari', role: 'cashier', pinHash: pinAfterChange });
-    const row = await store.db.selectFrom('staff').select(['name', 'role']).where('id', '=', 'staff-sari').executeTakeFirstOrThrow();
-    expect(row).toEqual({ name: 'Sari', role: 'cashier' });
+    expect(sari).toMatchObject({ name: 'Sari', role: 'cashier' });
+    expect(readOutlet(doc).approvalKeys).toEqual(keysAfterChange);
+    const row = await store.db.selectFrom('staff').select(['name', 'role', 'pin_hash']).where('id', '=', 'staff-sari').executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: 'Sari', role: 'cashier', pin_hash: pinAfterChange });
   });
 });

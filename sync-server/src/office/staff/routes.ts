@@ -1,7 +1,8 @@
 /**
- * Staff of an outlet: /api/outlets/:outlet/staff. Kept in the `staff` table and in the
- * outlet document (with the PIN hash from shared `hashPin`, so terminals check PINs offline).
- * The PIN itself is never stored or returned.
+ * Staff of an outlet: /api/outlets/:outlet/staff. Kept in the `staff` table (with the argon2id
+ * PIN verifier, server-side only) and in the outlet document (id, name, role and the approval
+ * public key; no verifier, since every device holds that document). Setting a PIN also seals a
+ * new approval key under it (`staff-keys.ts`). The PIN itself is never stored or returned.
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
@@ -9,6 +10,7 @@ import {
   hashPin,
   putStaff,
   removeCatalogEntry,
+  scrubPinHashes,
   staffCreateBody,
   staffPatchBody,
   verifyPin,
@@ -21,6 +23,7 @@ import { conflict, notFound } from '../http/errors';
 import { editOutletDoc } from '../outlets/outlet-doc';
 import { withTenant, type TenantTransaction } from '@kiosk/store';
 import { parseInput } from '../http/validate';
+import { dropStaffKey, issueStaffKey, retireStaffKeys } from './staff-keys';
 
 /** A PIN picks its owner at sign-in, so two people of one outlet must not share one. */
 async function ensurePinFree(trx: TenantTransaction, outlet: string, candidate: string, exceptId?: string): Promise<void> {
@@ -62,9 +65,12 @@ export function staffRoutes(ctx: ApiContext): Router {
       await ensurePinFree(trx, outlet.id, body.pin);
       await trx.insertInto('staff').values({ tenant_id: p.tenant, outlet_id: outlet.id, id, name: body.name, role: body.role, pin_hash: pinHash }).execute();
     });
-    await editOutletDoc(ctx, p, outlet.id, { action: 'staff.create', details: { id, name: body.name, role: body.role } }, (doc) =>
-      putStaff(doc, { id, name: body.name, role: body.role, pinHash }),
-    );
+    const key = await issueStaffKey(ctx, { tenant: p.tenant, outlet: outlet.id, staffId: id, actor: actorId(p) }, body.pin);
+    await editOutletDoc(ctx, p, outlet.id, { action: 'staff.create', details: { id, name: body.name, role: body.role } }, (doc) => {
+      putStaff(doc, { id, name: body.name, role: body.role });
+      key.applyToOutlet(doc);
+      scrubPinHashes(doc); // documents from before issue 13: the server drops their verifiers on write
+    });
     res.status(201).json({ staff: { id, name: body.name, role: body.role } } satisfies StaffSaved);
   });
 
@@ -92,12 +98,17 @@ export function staffRoutes(ctx: ApiContext): Router {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
+    const key = body.pin ? await issueStaffKey(ctx, { tenant: p.tenant, outlet: outlet.id, staffId, actor: actorId(p) }, body.pin) : undefined;
     await editOutletDoc(
       ctx,
       p,
       outlet.id,
       { action: 'staff.update', details: { id: staffId, name: body.name, role: body.role, pinChanged: body.pin !== undefined } },
-      (doc) => putStaff(doc, { id: row.id, name: row.name, role: row.role, pinHash: row.pin_hash }),
+      (doc) => {
+        putStaff(doc, { id: row.id, name: row.name, role: row.role });
+        key?.applyToOutlet(doc);
+        scrubPinHashes(doc);
+      },
     );
     res.json({ staff: { id: row.id, name: row.name, role: row.role } } satisfies StaffSaved);
   });
@@ -117,8 +128,11 @@ export function staffRoutes(ctx: ApiContext): Router {
         .executeTakeFirst(),
     );
     if (!removed) throw notFound(`staff member ${JSON.stringify(staffId)}`);
+    await dropStaffKey(ctx, { tenant: p.tenant, outlet: outlet.id, staffId, actor: actorId(p) });
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.remove', details: { id: staffId, name: removed.name, removedBy: actorId(p) } }, (doc) => {
       removeCatalogEntry(doc, 'staff', staffId);
+      retireStaffKeys(doc, staffId, ctx.now());
+      scrubPinHashes(doc);
     });
     res.status(204).end();
   });

@@ -4,7 +4,7 @@
  * rate limit, roles of staff tokens; and the demo seed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { outletDocName, readOutlet, verifyPin } from '@kiosk/shared';
+import { openStaffKey, outletDocName, readOutlet, readStaffKeyEnvelope, staffKeysDocName, verifyPin } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { seedOfficeDemo } from '../seed';
@@ -90,14 +90,26 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
       expect((await pin('1234')).status).toBe(429);
     });
 
-    test('create, change and remove staff: the outlet document carries the PIN hash, never the PIN', async () => {
+    test('create, change and remove staff: the outlet document carries the approval public key, never the PIN or a verifier', async () => {
+      const envelopeOf = async (staffId: string) => readStaffKeyEnvelope(await api.relay.server.relay.getDoc(staffKeysDocName('demo', 'main')), staffId);
+      const keysOf = async (staffId: string) => (await outletDoc()).approvalKeys.filter((k) => k.staffId === staffId);
       const created = await api.call('POST', '/api/outlets/main/staff', { token: manager, body: { name: 'Dewi', role: 'cashier', pin: '4321' } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const id = created.body.staff.id as string;
       const inDoc = (await outletDoc()).staff.find((s) => s.id === id);
       expect(inDoc).toMatchObject({ name: 'Dewi', role: 'cashier' });
       expect(JSON.stringify(inDoc)).not.toContain('4321');
-      expect(await verifyPin('4321', inDoc!.pinHash)).toBe(true);
+      expect(JSON.stringify(inDoc)).not.toMatch(/pinHash|argon2|pbkdf2/);
+      const row = await store.db.selectFrom('staff').select('pin_hash').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.pin_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(await verifyPin('4321', row.pin_hash)).toBe(true);
+      const [firstKey] = await keysOf(id);
+      expect(firstKey.staffId).toBe(id);
+      expect(firstKey.retiredAt).toBeUndefined();
+      const sealed = (await envelopeOf(id))!;
+      expect(sealed.publicKey).toBe(firstKey.publicKey);
+      expect(await openStaffKey(sealed, '4321')).not.toBeNull();
+      expect(await openStaffKey(sealed, '4322')).toBeNull();
 
       const clash = await api.call('POST', '/api/outlets/main/staff', { token: manager, body: { name: 'Eko', role: 'cashier', pin: '4321' } });
       expect(clash.status).toBe(409);
@@ -110,7 +122,14 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
       expect(changed.status).toBe(200);
       const after = (await outletDoc()).staff.find((s) => s.id === id)!;
       expect(after.role).toBe('manager');
-      expect(await verifyPin('5678', after.pinHash)).toBe(true);
+      // A PIN change rotates the pair: the old public key is retired, the new envelope opens with the new PIN only.
+      const keys = await keysOf(id);
+      expect(keys).toHaveLength(2);
+      expect(keys.find((k) => k.publicKey === firstKey.publicKey)!.retiredAt).toBeTypeOf('number');
+      const resealed = (await envelopeOf(id))!;
+      expect(resealed.publicKey).not.toBe(firstKey.publicKey);
+      expect(await openStaffKey(resealed, '4321')).toBeNull();
+      expect(await openStaffKey(resealed, '5678')).not.toBeNull();
 
       const list = await api.call('GET', '/api/outlets/main/staff', { token: manager });
       expect(list.body.staff.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['Sari', 'Budi', 'Dewi']));
@@ -118,6 +137,8 @@ describe.each(testDatabaseTargets())('staff on $name', (target) => {
 
       expect((await api.call('DELETE', `/api/outlets/main/staff/${id}`, { token: manager })).status).toBe(204);
       expect((await outletDoc()).staff.some((s) => s.id === id)).toBe(false);
+      expect(await envelopeOf(id)).toBeNull();
+      expect((await keysOf(id)).every((k) => k.retiredAt !== undefined)).toBe(true);
       expect((await api.call('DELETE', `/api/outlets/main/staff/${id}`, { token: manager })).status).toBe(404);
     });
   });
