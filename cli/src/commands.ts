@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
-import { rebuild, startProjector, verify } from '@kiosk/projector';
+import { startProjector, verify } from '@kiosk/projector';
+import { runRebuild } from './rebuild-command';
 import { createOfficeApi, createPairingCode, signToken, startSyncServer } from '@kiosk/sync-server';
 import { CLIENT_DIST, ensureClientBuilt } from './build-client';
 import { retryDatabase } from './db-retry';
@@ -52,20 +53,7 @@ export async function runCommand(command: CommandName, config: KioskConfig, flag
         return 0;
       });
     case 'rebuild':
-      return withStore(config, async (store) => {
-        await migrateToLatest(store.db);
-        const started = Date.now();
-        const result = await rebuild({
-          store,
-          onProgress: ({ done, total }) => {
-            const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-            process.stderr.write(`\r${progressBar(done, total)} ${done}/${total} updates, ${Math.round(done / seconds)}/s   `);
-          },
-        });
-        process.stderr.write('\n');
-        console.log(`rebuilt: ${JSON.stringify(result)}`);
-        return 0;
-      });
+      return withStore(config, async (store) => (await migrateToLatest(store.db), runRebuild(store)));
     case 'verify':
       return withStore(config, async (store) => {
         const differences = await verify({ store });
@@ -76,12 +64,6 @@ export async function runCommand(command: CommandName, config: KioskConfig, flag
     default:
       return unreachable(command, 'command');
   }
-}
-
-function progressBar(done: number, total: number): string {
-  const width = 30;
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
 async function openStore(config: KioskConfig): Promise<KioskDatabase> {

@@ -6,7 +6,18 @@
  * - `projectOrder(record, meta, outlet?)` is the pure projection, usable alone.
  */
 export { startProjector, cursorNameFor, readCursor, type Projector, type ProjectorOptions, type ProjectorStats, type ProjectorLogger } from './projector';
-export { rebuild, PROJECTED_TABLES, type RebuildOptions, type RebuildProgress, type RebuildResult } from './maintenance/rebuild';
+export {
+  rebuild,
+  RebuildError,
+  PROJECTED_TABLES,
+  DELETED_FROM_DOCUMENT,
+  NOT_PROJECTED_BY_REBUILD,
+  SHADOW_SCHEMA,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+  type RefusedOrder,
+} from './maintenance/rebuild';
 export { verify, type Difference, type DifferenceKind, type VerifyOptions } from './maintenance/verify';
 export { projectOrder, type DocMeta } from './project/project-order';
 export type * from './project/rows';

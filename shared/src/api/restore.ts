@@ -25,6 +25,8 @@ export interface RestorePoint {
   at: string;
   /** Who wrote the group (a person's or device's name, never an id). */
   by: string;
+  /** The group is a restore (written by `POST /restore`). */
+  restore: boolean;
   /** Number of log rows in the group. */
   updates: number;
   /** What the group changed (at most 20 listed; `more` counts the rest). */

@@ -16,6 +16,7 @@ import { MenuSection } from './MenuSection';
 import { DevicesSection } from './DevicesSection';
 import { StaffSection } from './StaffSection';
 import { OrdersSection } from './OrdersSection';
+import { RestoreSection } from './RestoreSection';
 
 const SECTIONS = [
   { path: '', label: 'officeToday', Component: TodaySection },
@@ -25,6 +26,8 @@ const SECTIONS = [
   { path: 'menu', label: 'officeMenu', Component: MenuSection },
   { path: 'devices', label: 'officeDevices', Component: DevicesSection },
   { path: 'staff', label: 'officeStaff', Component: StaffSection },
+  // Recovery (owners only; the link is hidden from managers, and the server refuses them anyway)
+  { path: 'restore', label: 'officeRestore', Component: RestoreSection },
 ] as const;
 
 export function OfficePage() {
@@ -151,7 +154,7 @@ function OfficeShell({ session, onSession }: { session: OfficeSession; onSession
         <LanguageSwitch />
       </header>
       <nav aria-label={t('officeSections')} className="flex flex-wrap gap-1 bg-white px-4 py-2 shadow-sm">
-        {SECTIONS.map((s) => (
+        {SECTIONS.filter((s) => s.path !== 'restore' || session.user.role === 'owner').map((s) => (
           <Link
             key={s.path}
             to={s.path ? '/office/$' : '/office'}

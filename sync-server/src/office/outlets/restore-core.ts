@@ -19,6 +19,12 @@
 import * as Y from 'yjs';
 import { OUTLET, RESTORE_SECTIONS, type RestoreChange, type RestorePoint, type RestoreSection } from '@kiosk/shared';
 
+/**
+ * Marks the log rows a restore wrote (`user:…#restore`): a restore is always a point of its own,
+ * never merged with the same person's edits just before it (whose net change it would cancel).
+ */
+export const RESTORE_SUFFIX = '#restore';
+
 export interface OutletLogRow {
   id: number;
   update: Uint8Array;
@@ -83,6 +89,7 @@ export function restorePoints(rows: readonly OutletLogRow[], options: PointsOpti
       pointId: last.id,
       at: last.createdAt.toISOString(),
       by: options.nameOf(last.deviceId),
+      restore: last.deviceId.endsWith(RESTORE_SUFFIX),
       updates: group.length,
       changes: changes.slice(0, 20),
       more: Math.max(0, changes.length - 20),

@@ -87,6 +87,11 @@ describe.each(testDatabaseTargets())('outlet restore on $name', (target) => {
     expect(audit[0].actor).toBe('user:demo-owner');
     expect(audit[0].details).toMatchObject({ pointId: point.pointId, changes: 1, sections: ['items'] });
 
+    // The restore is a point of its own (never merged with the edit just before it), by name.
+    const after = (await api.call('GET', '/api/outlets/main/restore-points', { token: owner })).body.points as RestorePoint[];
+    expect(after[0]).toMatchObject({ by: 'Owner Olivia', restore: true, changes: [{ section: 'items', label: 'Es Teh', change: 'changed' }] });
+    expect(after[1]).toMatchObject({ restore: false, changes: [{ section: 'items', label: 'Es Teh', change: 'changed' }] });
+
     // Restoring to where it already is writes nothing.
     const again = await api.call('POST', '/api/outlets/main/restore', { token: owner, body: { pointId: point.pointId } });
     expect(again.body.changes).toEqual([]);

@@ -15,7 +15,7 @@ import { writeAudit } from '../http/audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
 import { notFound } from '../http/errors';
 import { parseInput } from '../http/validate';
-import { applyRestore, restoredStaff, restorePoints, sectionsOf, stateAt, type OutletLogRow } from './restore-core';
+import { applyRestore, RESTORE_SUFFIX, restoredStaff, restorePoints, sectionsOf, stateAt, type OutletLogRow } from './restore-core';
 
 async function outletLog(trx: TenantTransaction, docName: string): Promise<OutletLogRow[]> {
   const rows = await trx.selectFrom('update_log').select(['id', 'update', 'device_id', 'created_at']).where('doc_name', '=', docName).orderBy('id').execute();
@@ -31,8 +31,10 @@ async function namer(trx: TenantTransaction, outlet: string): Promise<(deviceId:
   for (const u of users) names.set(`user:${u.id}`, u.name && u.name !== u.id ? u.name : u.email);
   for (const s of staff) names.set(`staff:${s.id}`, s.name);
   for (const d of devices) names.set(d.id, d.name);
-  return (id) =>
+  const nameOf = (id: string) =>
     names.get(id) ?? (id.startsWith('user:') || id.startsWith('staff:') ? 'a removed account' : id === 'cli' || id === 'seed' ? 'setup' : 'system');
+  // A restore's rows carry the restorer's id with RESTORE_SUFFIX.
+  return (id) => nameOf(id.endsWith(RESTORE_SUFFIX) ? id.slice(0, -RESTORE_SUFFIX.length) : id);
 }
 
 export function listRestorePoints(ctx: ApiContext) {
@@ -64,7 +66,7 @@ export function restoreOutlet(ctx: ApiContext) {
     });
     let changes: RestoreResult['changes'] = [];
     let staff: { id: string; name: string; role: string }[] = [];
-    await ctx.relay.transactDoc(docName, { deviceId: actorId(p) }, (doc) => {
+    await ctx.relay.transactDoc(docName, { deviceId: `${actorId(p)}${RESTORE_SUFFIX}` }, (doc) => {
       changes = applyRestore(doc, target);
       staff = restoredStaff(target, changes, doc);
     });
