@@ -108,7 +108,7 @@ export async function benchProjector(options: BenchOptions): Promise<BenchResult
         insert into order_numbers (tenant_id, outlet_id, business_day, last_number) values (${naiveTenant}, 'main', ${o.order.business_day}, 1)
         on conflict (tenant_id, outlet_id, business_day) do update set last_number = order_numbers.last_number + 1
         returning last_number`.execute(trx);
-      const order = { ...o.order, number: counter.rows[0].last_number, flags: JSON.stringify(o.order.flags) };
+      const order = { ...o.order, number: counter.rows[0].last_number, flags: JSON.stringify(o.order.flags), trust_flags: JSON.stringify(o.order.trust_flags) };
       await trx.insertInto('orders').values(order).execute();
       await trx.insertInto('order_lines').values(o.lines).execute();
       if (o.modifiers.length > 0) await trx.insertInto('order_line_modifiers').values(o.modifiers).execute();

@@ -46,6 +46,8 @@ export interface ProjectorOptions {
   leaseTtlMs?: number;
   /** Cursor row name; default derived from mode and outlets (`authority:*`). */
   cursorName?: string;
+  /** Device ids whose order numbers are adopted like the projector's own (`--trusted-writers`; see `project/trust.ts`). */
+  trustedWriters?: readonly string[];
   logger?: ProjectorLogger;
 }
 
@@ -118,6 +120,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     assignNumbers: mode === 'authority',
     lease,
     maxOrdersPerTransaction: options.maxOrdersPerTransaction,
+    trustedWriters: options.trustedWriters,
   });
 
   let closed = false;

@@ -82,6 +82,8 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Milliseconds clock for the reported durations (default `performance.now`). */
   now?: () => number;
+  /** As the projector's `trustedWriters`: the same checks as the live projection. */
+  trustedWriters?: readonly string[];
 }
 
 export interface RebuildResult {
@@ -173,7 +175,15 @@ async function projectIntoShadow(
   started: number,
 ): Promise<RebuildResult> {
   const cache = new DocCache({ store, maxDocs: 200, idleMs: 60_000 });
-  const engine = new BatchProjector({ store, cache, cursorName: cursorNameFor(mode), assignNumbers: mode === 'authority', lease });
+  const engine = new BatchProjector({
+    store,
+    cache,
+    cursorName: cursorNameFor(mode),
+    assignNumbers: mode === 'authority',
+    lease,
+    trustedWriters: options.trustedWriters,
+    numbersFromLive: true,
+  });
   let total = await countLogRows(store);
   let done = 0;
   let cursor = 0;

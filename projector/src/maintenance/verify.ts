@@ -7,11 +7,12 @@
  * Run it when the projector has caught up (a projector that is behind shows as differences).
  */
 import { sql } from 'kysely';
-import { readOrders, type OutletSnapshot } from '@kiosk/shared';
+import { canonicalJson, readOrders, type OutletSnapshot } from '@kiosk/shared';
 import { dayDocNames, type KioskDatabase } from '@kiosk/store';
 import { projectOrder } from '../project/project-order';
 import { CHILD_TABLES, type OrderRows } from '../project/rows';
 import { DocCache, describe } from '../tail/doc-cache';
+import { TrustVerifier } from '../tail/trust-verifier';
 import { jsonTextArray } from '../write/json-rows';
 import { DELETED_FROM_DOCUMENT } from './shadow-tables';
 
@@ -39,6 +40,24 @@ export interface VerifyOptions {
   docNames?: readonly string[];
   /** Stop after this many differences (default 10,000). */
   limit?: number;
+  /** As the projector's `trustedWriters` (the same checks as the projection). */
+  trustedWriters?: readonly string[];
+}
+
+const isIgnoredNumber = (f: unknown) => (f as { flag?: unknown } | null)?.flag === 'number_ignored';
+
+/**
+ * A `number_ignored` finding stays on the row after the projector put its own number back into
+ * the document (the document no longer shows the device's number), and the row's number is the
+ * projector's to give: neither is a difference between the row and the document.
+ */
+function alignWithRecordedFindings(expected: OrderRows, row: Record<string, unknown>): void {
+  const recorded = Array.isArray(row.trust_flags) ? (row.trust_flags as unknown[]) : [];
+  if (recorded.some(isIgnoredNumber)) {
+    expected.order.trust_flags = [...recorded.filter(isIgnoredNumber), ...expected.order.trust_flags.filter((f) => !isIgnoredNumber(f))];
+    expected.order.flagged = true;
+  }
+  if (expected.order.number === null && typeof row.number === 'number') expected.order.number = row.number;
 }
 
 const KEYS: Record<string, readonly string[]> = {
@@ -60,7 +79,8 @@ function normalise(value: unknown): unknown {
 
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b) || (a && typeof a === 'object')) return JSON.stringify(a) === JSON.stringify(b);
+  // Canonical (sorted keys): jsonb gives object keys back in its own order.
+  if (Array.isArray(a) || Array.isArray(b) || (a && typeof a === 'object')) return canonicalJson(a) === canonicalJson(b);
   return false;
 }
 
@@ -104,6 +124,7 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
   const out: Difference[] = [];
   const docs = options.docNames ? options.docNames : await dayDocNames(store);
   const cache = new DocCache({ store, maxDocs: 50 });
+  const trust = new TrustVerifier({ store, cache, trustedWriters: options.trustedWriters });
   const outlets = new Map<string, OutletSnapshot>();
 
   for (const docName of docs) {
@@ -117,8 +138,14 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
         if (entry.kind === 'outlet') outlets.set(outletKey, cache.outletSnapshot(entry));
       }
       const entry = await cache.get({ docName, tenant, outlet, day });
+      if (entry.kind !== 'day') throw new Error(`${docName} is not a day document`);
       const meta = { tenant, outlet, day, docName };
-      expected = readOrders(entry.doc).map((record) => projectOrder(record, meta, outlets.get(outletKey)));
+      const records = readOrders(entry.doc);
+      const history = await trust.prepare(
+        entry,
+        records.map((r) => r.header.id),
+      );
+      expected = records.map((record) => projectOrder(record, meta, outlets.get(outletKey), trust.verify(entry, record, history)));
       cache.evict([docName]);
     } catch (error) {
       out.push({ kind: 'unreadable', docName, message: `${docName} cannot be re-folded: ${describe(error)}` });
@@ -164,6 +191,7 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
         out.push({ kind: 'missing-row', docName, orderId: id, table: 'orders', key: id, message: `order ${id} (${exp.order.provisional_ref}) has no row` });
         continue;
       }
+      alignWithRecordedFindings(exp, row);
       compareRows('orders', docName, id, [exp.order], [row], out);
       for (const { table, key } of CHILD_TABLES) compareRows(table, docName, id, exp[key] as object[], children.get(table)!.get(id) ?? [], out);
     }
@@ -196,5 +224,6 @@ export async function verify(options: VerifyOptions): Promise<Difference[]> {
         out.push({ kind: 'extra-row', docName: doc_name, table: 'orders', message: `rows exist for ${doc_name}, which has no updates in the log` });
   }
   cache.evictAll();
+  trust.clear();
   return out.slice(0, limit);
 }

@@ -4,6 +4,7 @@
  * what makes the projection idempotent and `verify` possible.
  */
 import { auditOrder, foldOrder, type OrderEvent, type OrderRecord, type OutletSnapshot } from '@kiosk/shared';
+import type { TrustResult } from './trust';
 import type { KitchenEventRow, LineRow, ModifierRow, OrderRows, PaymentRow, VoidRefundRow } from './rows';
 
 /** Where the order lives: its day document. */
@@ -19,13 +20,15 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Projects one order. `outlet` (the outlet document's snapshot) lets the audit recognise
- * unknown items; without it only the order's own arithmetic is checked.
+ * unknown items; without it only the order's own arithmetic is checked. `trust` (the
+ * projector's verification, `trust.ts`) decides which document number may be adopted and adds
+ * its findings as `trust_flags`; without it the document's number is taken as it is.
  *
  * The row's business day is the day of the document the order was written to — the day the
  * terminal computed when the order was made (outlet time zone and day start), even if it
  * reached the server days later. A header that names another day is kept there and flagged.
  */
-export function projectOrder(record: OrderRecord, meta: DocMeta, outlet?: OutletSnapshot): OrderRows {
+export function projectOrder(record: OrderRecord, meta: DocMeta, outlet?: OutletSnapshot, trust?: TrustResult): OrderRows {
   const state = foldOrder(record);
   const header = record.header;
   // Spelled out in every row rather than spread: V8 turns an object built by spreading and
@@ -165,7 +168,7 @@ export function projectOrder(record: OrderRecord, meta: DocMeta, outlet?: Outlet
       outlet_id: meta.outlet,
       business_day: meta.day,
       doc_name: meta.docName,
-      number: record.number,
+      number: trust ? trust.number : record.number,
       provisional_ref: header.provisionalRef,
       device_id: header.deviceId,
       staff_id: header.staffId ?? null,
@@ -192,8 +195,10 @@ export function projectOrder(record: OrderRecord, meta: DocMeta, outlet?: Outlet
       created_at: iso(header.createdAt),
       updated_at: iso(updatedAt),
       flags,
-      flagged: flags.length > 0,
+      trust_flags: trust?.flags ?? [],
+      flagged: flags.length > 0 || (trust?.flags.length ?? 0) > 0,
     },
+    docNumber: record.number,
     lines,
     modifiers,
     payments,

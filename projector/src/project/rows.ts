@@ -28,6 +28,8 @@ export interface OrderRows {
   payments: PaymentRow[];
   kitchenEvents: KitchenEventRow[];
   voidsRefunds: VoidRefundRow[];
+  /** The number the document holds (maybe one the projector did not adopt): where it differs from the row's, the projector writes the row's back. */
+  docNumber: number | null;
 }
 
 /** The child tables, in the order they are written, with their key columns after tenant_id/order_id. */

@@ -9,7 +9,7 @@
  * reloads those documents from the log and projects all their orders again (idempotent).
  */
 import * as Y from 'yjs';
-import { formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, setOrderNumber, type OutletSnapshot } from '@kiosk/shared';
+import { correctOrderNumber, formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, type OutletSnapshot } from '@kiosk/shared';
 import type { KioskDatabase, LogRow } from '@kiosk/store';
 import type { NewUpdate } from '@kiosk/store';
 import type { Lease } from '../numbering/lease';
@@ -17,6 +17,8 @@ import { projectOrder, type DocMeta } from '../project/project-order';
 import type { OrderRow, OrderRows } from '../project/rows';
 import { prepareBatch, writeRows, type ErrorRow, type PreparedBatch } from '../write/write-rows';
 import { describe, DocCache, type CachedDay } from './doc-cache';
+import type { OutletHistory } from './outlet-history';
+import { TrustVerifier } from './trust-verifier';
 
 /** Device and origin of the projector's own number write-backs in the update log. */
 export const PROJECTOR_DEVICE = 'projector';
@@ -32,6 +34,10 @@ export interface BatchProjectorOptions {
   lease?: Lease;
   /** Orders per transaction when a batch changes more (default 2,000). */
   maxOrdersPerTransaction?: number;
+  /** Devices whose numbers are adopted like the projector's own (see `project/trust.ts`). */
+  trustedWriters?: readonly string[];
+  /** `kiosk rebuild`: the live rows' numbers count as committed (see `write-rows.ts`). */
+  numbersFromLive?: boolean;
 }
 
 /** Why an order entry with a header cannot be read (undefined: no header yet). */
@@ -65,6 +71,7 @@ interface WorkItem {
   id: string;
   meta: DocMeta;
   outlet: OutletSnapshot | undefined;
+  history: OutletHistory | undefined;
 }
 
 export interface BatchOutcome {
@@ -85,8 +92,11 @@ export class BatchProjector {
   /** Milliseconds spent per phase (for the benchmark and stats). */
   readonly timings = { apply: 0, project: 0, write: 0 };
 
+  private readonly trust: TrustVerifier;
+
   constructor(private readonly options: BatchProjectorOptions) {
     this.maxOrders = options.maxOrdersPerTransaction ?? 2_000;
+    this.trust = new TrustVerifier({ store: options.store, cache: options.cache, trustedWriters: options.trustedWriters });
   }
 
   /**
@@ -113,6 +123,8 @@ export class BatchProjector {
           this.skippedOutlets.add(`${row.tenant_id}/${row.outlet_id}`);
           continue;
         }
+        // Only the outlet document and day documents project; the staff-keys document (sealed approval keys) does not.
+        if (row.business_day === null && row.doc_name !== `${row.tenant_id}/${row.outlet_id}`) continue;
         const list = groups.get(row.doc_name);
         if (list) list.push(row);
         else groups.set(row.doc_name, [row]);
@@ -149,7 +161,8 @@ export class BatchProjector {
         const outletEntry = await cache.get({ docName: `${entry.tenant}/${entry.outlet}`, tenant: entry.tenant, outlet: entry.outlet, day: null });
         const outlet = outletEntry.kind === 'outlet' ? cache.outletSnapshot(outletEntry) : undefined;
         const meta = { tenant: entry.tenant, outlet: entry.outlet, day: entry.day, docName: entry.name };
-        for (const id of entry.changed) if (!this.quarantined.has(`${entry.name}/${id}`)) work.push({ entry, id, meta, outlet });
+        const history = await this.trust.prepare(entry, entry.changed);
+        for (const id of entry.changed) if (!this.quarantined.has(`${entry.name}/${id}`)) work.push({ entry, id, meta, outlet, history });
         entry.changed.clear();
       }
 
@@ -163,6 +176,7 @@ export class BatchProjector {
           assignNumbers: this.options.assignNumbers,
           writeBack: (assigned) => this.writeBack(assigned),
           fence: this.options.lease ? (trx) => this.options.lease!.renewIn(trx) : undefined,
+          numbersFromLive: this.options.numbersFromLive,
         });
         outcome.orders += result.written;
         outcome.assigned += result.assigned.length;
@@ -231,7 +245,7 @@ export class BatchProjector {
     const out: OrderRows[] = [];
     for (let i = 0; i < items.length; i++) {
       if (i > 0 && i % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
-      const { entry, id, meta, outlet } = items[i];
+      const { entry, id, meta, outlet, history } = items[i];
       try {
         const record = readOrder(entry.doc, id);
         if (!record) {
@@ -243,7 +257,7 @@ export class BatchProjector {
         }
         const skipped = skippedEvents(entry.doc, id, record.events.length);
         if (skipped) errors.push({ tenant_id: entry.tenant, outlet_id: entry.outlet, doc_name: entry.name, update_id: null, order_id: id, error: skipped });
-        out.push(projectOrder(record, meta, outlet));
+        out.push(projectOrder(record, meta, outlet, this.trust.verify(entry, record, history)));
       } catch (error) {
         errors.push({
           tenant_id: entry.tenant,
@@ -259,9 +273,9 @@ export class BatchProjector {
   }
 
   /**
-   * Writes the new numbers into the in-memory day documents (as the projector's own local
-   * transaction, ignored by change detection) and returns one Yjs update per document for the
-   * log. Runs inside the write transaction: if it rolls back, the caller evicts the documents.
+   * Writes the new numbers — and committed numbers over ones a device wrote — into the in-memory
+   * day documents (as the projector's own local transaction, ignored by change detection) and
+   * returns one Yjs update per document for the log. Runs inside the write transaction: if it rolls back, the caller evicts the documents.
    */
   private writeBack(assigned: OrderRow[]): NewUpdate[] {
     const byDoc = new Map<string, OrderRow[]>();
@@ -281,7 +295,7 @@ export class BatchProjector {
       entry.doc.on('update', onUpdate);
       try {
         entry.doc.transact(() => {
-          for (const row of rows) setOrderNumber(entry.doc, row.id, row.number!);
+          for (const row of rows) correctOrderNumber(entry.doc, row.id, row.number!);
         }, NUMBER_ORIGIN);
       } finally {
         entry.doc.off('update', onUpdate);

@@ -39,6 +39,8 @@ export interface CachedDay {
   /** Highest log id already in the document (rows up to it are skipped, not re-applied). */
   uptoId: number;
   lastUsed: number;
+  /** Yjs client id → the device the relay attributed it to; null: no device owns it (a server-side writer). Filled lazily (`resolveOwners`). */
+  owners: Map<number, string | null>;
 }
 
 export interface CachedOutlet {
@@ -108,7 +110,7 @@ export class DocCache {
       existing.lastUsed = this.now();
       return existing;
     }
-    const { doc, uptoId, later, whole } = await this.load(key.docName, key.day === null ? Infinity : (options.projectedUpTo ?? 0));
+    const { doc, uptoId, later, whole, owners } = await this.load(key.docName, key.day === null ? Infinity : (options.projectedUpTo ?? 0), key.day !== null);
     let entry: CachedDoc;
     if (key.day === null) {
       entry = { kind: 'outlet', name: key.docName, tenant: key.tenant, outlet: key.outlet, doc, snapshot: null, uptoId, lastUsed: this.now() };
@@ -123,6 +125,7 @@ export class DocCache {
         changed: new Set(),
         uptoId,
         lastUsed: this.now(),
+        owners: new Map(owners),
       };
       const orders = doc.getMap(DAY.orders);
       if (whole || options.markAll || options.projectedUpTo === undefined) for (const id of orders.keys()) day.changed.add(id);
@@ -213,9 +216,11 @@ export class DocCache {
   private async load(
     docName: string,
     projectedUpTo: number,
-  ): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean }> {
+    withOwners: boolean,
+  ): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean; owners: Map<number, string> }> {
     const loaded = await readDocument(this.options.store, docName, {
       applyUpTo: projectedUpTo,
+      owners: withOwners,
       onBadRow: (bad) =>
         this.badUpdates.push(
           bad.id === null
@@ -224,7 +229,25 @@ export class DocCache {
         ),
     });
     const whole = loaded.snapshotUpTo !== null && loaded.snapshotUpTo > projectedUpTo;
-    return { doc: loaded.doc, uptoId: loaded.lastLogId, later: loaded.held, whole };
+    return { doc: loaded.doc, uptoId: loaded.lastLogId, later: loaded.held, whole, owners: loaded.owners };
+  }
+
+  /**
+   * Makes sure `entry.owners` knows every one of `clients`: the relay records a client id's
+   * owner in the same statement as the first row that uses it, so a client id of an applied row
+   * that has no claim now never gets one from that row's writer.
+   */
+  async resolveOwners(entry: CachedDay, clients: Iterable<number>): Promise<void> {
+    const unknown = [...new Set(clients)].filter((c) => !entry.owners.has(c));
+    if (unknown.length === 0) return;
+    const rows = await this.options.store.db
+      .selectFrom('device_client_ids')
+      .select(['client_id', 'device_id'])
+      .where('doc_name', '=', entry.name)
+      .where('client_id', 'in', unknown)
+      .execute();
+    for (const c of unknown) entry.owners.set(c, null);
+    for (const r of rows) entry.owners.set(Number(r.client_id), r.device_id);
   }
 
   /** Applies rows in one transaction (cleanup and observers run once, not once per row). */

@@ -60,8 +60,10 @@ function order(id: string, opts: { day?: string; createdAt?: string; number?: nu
       created_at: opts.createdAt ?? '2026-11-22T03:00:00.000Z',
       updated_at: opts.createdAt ?? '2026-11-22T03:00:00.000Z',
       flags: [],
+      trust_flags: [],
       flagged: false,
     },
+    docNumber: opts.number ?? null,
     lines,
     modifiers: [{ ...base, line_id: 'L0', position: 0, group_id: 'sugar', option_id: 'less', name: 'Less sugar', price_delta: 0 }],
     payments: [

@@ -12,7 +12,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@kiosk/store';
 import { appendUpdatesInTransaction, type NewUpdate } from '@kiosk/store';
-import { assignNumbers, groupForNumbering } from '../numbering/assign';
+import { assignNumbers, compareForNumbering, groupForNumbering } from '../numbering/assign';
 import { CHILD_TABLES, type ChildTable, type OrderRow, type OrderRows } from '../project/rows';
 import { insertRows, jsonTextArray, toJson } from './json-rows';
 
@@ -59,6 +59,11 @@ export interface BatchInput {
   writeBack?: (assigned: OrderRow[]) => NewUpdate[];
   /** Runs first inside the transaction (the lease fence); throwing rolls everything back. */
   fence?: (trx: Transaction<Database>) => Promise<void>;
+  /**
+   * `kiosk rebuild` (writing into the shadow tables): numbers and trust findings of the LIVE
+   * rows count as committed, so a rebuild keeps every number the projector ever gave.
+   */
+  numbersFromLive?: boolean;
 }
 
 export interface BatchResult {
@@ -103,6 +108,7 @@ const ORDER_COLUMNS = [
   'created_at',
   'updated_at',
   'flags',
+  'trust_flags',
   'flagged',
 ] as const satisfies readonly (keyof OrderRow)[];
 const ORDER_UPDATE = ORDER_COLUMNS.filter((c) => c !== 'tenant_id' && c !== 'id' && c !== 'number');
@@ -181,7 +187,8 @@ function insertAll(prepared: PreparedBatch, numbersJson: string, excluded: strin
   const orderSelect = ORDER_COLUMNS.map((c) => (c === 'number' ? 'coalesce(n.number, r.number)' : `r.${ident(c)}`)).join(', ');
   const updates = [
     ...ORDER_UPDATE.map((c) => `${ident(c)} = excluded.${ident(c)}`),
-    'number = coalesce(excluded.number, orders.number)',
+    // The row's number wins over anything a document says (issue 13): once committed, never changed.
+    'number = coalesce(orders.number, excluded.number)',
     'projected_at = now()',
   ].join(', ');
   const parts = [
@@ -204,6 +211,74 @@ function insertAll(prepared: PreparedBatch, numbersJson: string, excluded: strin
   return sql`with ${sql.join(parts)} select count(*)::int as orders from o`;
 }
 
+/** Numbers and trust findings of the live `public.orders` rows (see `numbersFromLive`). */
+async function liveNumbers(trx: Transaction<Database>, orders: readonly OrderRows[]): Promise<Map<string, { number: number | null; trust_flags: unknown }>> {
+  const out = new Map<string, { number: number | null; trust_flags: unknown }>();
+  if (orders.length === 0) return out;
+  const keys = JSON.stringify(orders.map((o) => ({ tenant_id: o.order.tenant_id, id: o.order.id })));
+  const rows = await sql<{ tenant_id: string; id: string; number: number | null; trust_flags: unknown }>`
+    select l.tenant_id, l.id, l.number, l.trust_flags from public.orders l
+    join json_to_recordset(${keys}::json) as k(tenant_id text, id text) on k.tenant_id = l.tenant_id and k.id = l.id`.execute(trx);
+  for (const r of rows.rows) out.set(`${r.tenant_id}\u0000${r.id}`, { number: r.number, trust_flags: r.trust_flags });
+  return out;
+}
+
+const NUMBER_IGNORED = 'number_ignored';
+const flagsOf = (value: unknown): { flag?: unknown }[] => (Array.isArray(value) ? (value as { flag?: unknown }[]) : []);
+
+/** Adds the row's earlier `number_ignored` findings the new projection no longer shows; true when it added any. */
+function keepIgnoredNumberFlags(o: OrderRows, stored: unknown): boolean {
+  const now = new Set(o.order.trust_flags.map((f) => JSON.stringify(f)));
+  const earlier = flagsOf(stored).filter((f) => f.flag === NUMBER_IGNORED && !now.has(JSON.stringify(f)));
+  if (earlier.length === 0) return false;
+  o.order.trust_flags = [...earlier, ...o.order.trust_flags];
+  o.order.flagged = true;
+  return true;
+}
+
+/**
+ * A document number the projector would adopt (no committed number yet) that another order of
+ * the same outlet-day already holds, or that two orders of this batch claim: the later claimant
+ * loses it (flagged `number_ignored`) and gets a new number. The unique index
+ * `orders_number_per_day` is the last line; this keeps one bad order from failing a batch.
+ */
+async function refuseTakenNumbers(trx: Transaction<Database>, kept: OrderRows[], existing: Map<string, { number: number | null }>): Promise<boolean> {
+  const candidates = kept.filter((o) => o.order.number !== null && existing.get(`${o.order.tenant_id}\u0000${o.order.id}`)?.number == null);
+  if (candidates.length === 0) return false;
+  const dayNumber = (r: { tenant_id: string; outlet_id: string; business_day: string; number: number | null }) =>
+    `${r.tenant_id}\u0000${r.outlet_id}\u0000${r.business_day}\u0000${r.number}`;
+  const keys = JSON.stringify(
+    candidates.map((o) => ({ tenant_id: o.order.tenant_id, outlet_id: o.order.outlet_id, business_day: o.order.business_day, number: o.order.number })),
+  );
+  const taken = await sql<{ tenant_id: string; outlet_id: string; business_day: string; number: number; id: string }>`
+    select o.tenant_id, o.outlet_id, o.business_day::text as business_day, o.number, o.id from orders o
+    join json_to_recordset(${keys}::json) as k(tenant_id text, outlet_id text, business_day text, number integer)
+      on k.tenant_id = o.tenant_id and k.outlet_id = o.outlet_id and o.business_day = k.business_day::date and k.number = o.number`.execute(trx);
+  const holder = new Map(taken.rows.map((r) => [dayNumber(r), r.id]));
+  // Within the batch, the earliest-created order keeps a number two of them claim.
+  const byAge = [...kept].sort((a, b) => compareForNumbering(a.order, b.order));
+  const candidateSet = new Set(candidates);
+  let changed = false;
+  for (const o of byAge) {
+    if (o.order.number === null) continue;
+    const key = dayNumber(o.order);
+    const owner = holder.get(key);
+    if (owner === undefined || owner === o.order.id) {
+      holder.set(key, o.order.id);
+      continue;
+    }
+    if (!candidateSet.has(o)) continue;
+    o.order.trust_flags = [
+      ...o.order.trust_flags,
+      { flag: NUMBER_IGNORED, field: 'number', claimed: o.order.number, detail: 'already the number of another order of this day' },
+    ];
+    o.order.flagged = true;
+    o.order.number = null;
+    changed = true;
+  }
+  return changed;
+}
+
 /** Writes one batch in one transaction (see the module comment). */
 export async function writeRows(db: Kysely<Database>, input: BatchInput): Promise<BatchResult> {
   return db.transaction().execute(async (trx) => {
@@ -211,24 +286,27 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
     const errors = [...input.errors];
 
     // Rows already there: their numbers are kept, their child rows are replaced.
-    const existing = new Map<string, { number: number | null; doc_name: string }>();
+    const existing = new Map<string, { number: number | null; doc_name: string; trust_flags: unknown }>();
     for (const [tenant, list] of groupByTenant(input.orders, (o) => o.order.tenant_id)) {
       const rows = await trx
         .selectFrom('orders')
-        .select(['id', 'number', 'doc_name'])
+        .select(['id', 'number', 'doc_name', 'trust_flags'])
         .where('tenant_id', '=', tenant)
         .where('id', 'in', jsonTextArray(list.map((o) => o.order.id)) as never)
         .execute();
-      for (const r of rows) existing.set(`${tenant}\u0000${r.id}`, { number: r.number, doc_name: r.doc_name });
+      for (const r of rows) existing.set(`${tenant}\u0000${r.id}`, { number: r.number, doc_name: r.doc_name, trust_flags: r.trust_flags });
     }
+    const live = input.numbersFromLive ? await liveNumbers(trx, input.orders) : new Map<string, { number: number | null; trust_flags: unknown }>();
 
     // An order id seen in two documents (a faulty or forged device): the first document keeps
     // the row, the other copy is recorded as an error instead of overwriting it.
     const kept: OrderRows[] = [];
     const seen = new Map<string, string>();
+    let reserialise = false;
     for (const o of input.orders) {
       const key = `${o.order.tenant_id}\u0000${o.order.id}`;
-      const owner = existing.get(key)?.doc_name ?? seen.get(key);
+      const before = existing.get(key);
+      const owner = before?.doc_name ?? seen.get(key);
       if (owner !== undefined && owner !== o.order.doc_name) {
         errors.push({
           tenant_id: o.order.tenant_id,
@@ -242,10 +320,14 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
       }
       if (seen.has(key)) continue;
       seen.set(key, o.order.doc_name);
-      const before = existing.get(key)?.number ?? null;
-      if (o.order.number === null && before !== null) o.order.number = before;
+      // The committed number wins over the document's (see trust.ts).
+      const committed = before ?? live.get(key);
+      if (committed?.number != null) o.order.number = committed.number;
+      // A number the projector once refused stays on record even after its write-back replaced it in the document.
+      if (committed && keepIgnoredNumberFlags(o, committed.trust_flags)) reserialise = true;
       kept.push(o);
     }
+    if (await refuseTakenNumbers(trx, kept, existing)) reserialise = true;
 
     const rows = kept.map((o) => o.order);
     const assigned = input.assignNumbers ? await assignNumbers(trx, rows, groupForNumbering(rows)) : [];
@@ -262,7 +344,7 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
     }
 
     if (rows.length > 0) {
-      const prepared = input.prepared ?? prepareBatch(input.orders);
+      const prepared = !reserialise && input.prepared ? input.prepared : prepareBatch(input.orders);
       const numbers = rows
         .filter((r) => r.number !== null && r.number !== prepared.serialisedNumbers.get(r))
         .map((r) => ({ tenant_id: r.tenant_id, id: r.id, number: r.number }));
@@ -276,7 +358,13 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
     }
 
     // Last, because appending takes the log's advisory lock until commit.
-    const updates = assigned.length > 0 && input.writeBack ? input.writeBack(assigned) : [];
+    // New numbers, and (authority only) committed numbers the document does not show (a device wrote another one).
+    const assignedSet = new Set(assigned);
+    const corrected = input.assignNumbers
+      ? kept.filter((o) => o.order.number !== null && o.order.number !== o.docNumber && !assignedSet.has(o.order)).map((o) => o.order)
+      : [];
+    const toWriteBack = [...assigned, ...corrected];
+    const updates = toWriteBack.length > 0 && input.writeBack ? input.writeBack(toWriteBack) : [];
     const appendedIds = await appendUpdatesInTransaction(trx, updates);
 
     if (input.cursor) {

@@ -62,6 +62,17 @@ export function setOrderNumber(day: Y.Doc, orderId: string, number: number): voi
   orderMap.set(ORDER.number, number);
 }
 
+/**
+ * The numbering authority puts its committed number back over one a device wrote (issue 13:
+ * the projector ignores numbers from devices). Projector only; the relay refuses it from devices.
+ */
+export function correctOrderNumber(day: Y.Doc, orderId: string, number: number): void {
+  const orderMap = ordersMap(day).get(orderId);
+  if (!(orderMap instanceof Y.Map)) throw new Error(`order ${orderId} is not in this day document`);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`order number must be a positive integer, got ${number}`);
+  if (orderMap.get(ORDER.number) !== number) orderMap.set(ORDER.number, number);
+}
+
 /** The Y.Array of events of an order (for appending). */
 export function orderEvents(day: Y.Doc, orderId: string): Y.Array<OrderEvent> {
   const orderMap = ordersMap(day).get(orderId);

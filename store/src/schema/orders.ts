@@ -50,6 +50,9 @@ export interface OrdersTable {
   updated_at: Timestamp;
   /** Reasons the order is suspicious (totals, unknown items, overpayment); [] when fine. */
   flags: Json<string[]>;
+  /** What the projector's verification found (`TrustFlag[]`, shared/src/domain/trust-flags.ts; migration 2026-12-03-800). */
+  trust_flags: Json<unknown[]>;
+  /** Audit reasons or trust flags present. */
   flagged: boolean;
   projected_at: DefaultTimestamp;
 }
