@@ -53,10 +53,10 @@ export async function runCommand(command: CommandName, config: KioskConfig, flag
         return 0;
       });
     case 'rebuild':
-      return withStore(config, async (store) => (await migrateToLatest(store.db), runRebuild(store)));
+      return withStore(config, async (store) => (await migrateToLatest(store.db), runRebuild(store, undefined, config.trustedWriters)));
     case 'verify':
       return withStore(config, async (store) => {
-        const differences = await verify({ store });
+        const differences = await verify({ store, trustedWriters: config.trustedWriters });
         for (const difference of differences) console.log(JSON.stringify(difference));
         console.log(differences.length === 0 ? 'verify: rows match the documents' : `verify: ${differences.length} difference(s)`);
         return differences.length === 0 ? 0 : 1;
@@ -150,7 +150,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
     baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${server.port}`;
   }
   if (parts.projector) {
-    const projector = await startProjector({ store, mode: config.projectorMode });
+    const projector = await startProjector({ store, mode: config.projectorMode, trustedWriters: config.trustedWriters });
     closers.unshift(() => projector.close());
   }
 

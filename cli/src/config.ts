@@ -116,6 +116,22 @@ export const OPTIONS = {
     description: '/metrics needs `Authorization: Bearer <token>`; without one only loopback clients get /metrics (others 404)',
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
   },
+  trustedWriters: {
+    flag: 'trusted-writers',
+    env: ['KIOSK_TRUSTED_WRITERS'],
+    description:
+      "comma-separated device ids whose order numbers the projector adopts like its own (another numbering authority); everyone else's are ignored and flagged",
+    schema: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    defaultText: 'none',
+  },
   dbRetrySeconds: {
     flag: 'db-retry-seconds',
     env: ['KIOSK_DB_RETRY_SECONDS'],

@@ -25,10 +25,11 @@ function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
-export async function runRebuild(store: KioskDatabase, output: RebuildCommandOutput = defaultOutput): Promise<number> {
+export async function runRebuild(store: KioskDatabase, output: RebuildCommandOutput = defaultOutput, trustedWriters: readonly string[] = []): Promise<number> {
   try {
     const result = await rebuild({
       store,
+      trustedWriters,
       onProgress: ({ done, total, rate }) => output.progress(`\r${progressBar(done, total)} ${done}/${total} updates, ${Math.round(rate)}/s   `),
     });
     output.progress('\n');

@@ -300,6 +300,18 @@ export const en = {
   reference: 'Reference',
   paidColumn: 'Paid',
   flags: 'Flags',
+  // The projector's verification findings (issue 13; flag-text.ts)
+  trustFlag_number_ignored: 'A device wrote an order number; the server kept its own',
+  trustFlag_price_mismatch: 'Price differs from the menu it was sold with',
+  trustFlag_unknown_menu: 'Priced with a menu this outlet never had',
+  trustFlag_device_mismatch: 'Written by another device than the one it names',
+  trustFlag_unknown_staff: 'Staff member unknown to this outlet',
+  trustFlag_approval_unverified: 'Approval cannot be verified',
+  trustWrittenBy: 'written by {name}',
+  trustExpectedClaimed: 'menu {expected}, order {claimed}',
+  trustNumberClaimed: 'number on the device: {claimed}',
+  flaggedDeviceStaff: 'Device {device} · staff {staff}',
+  flaggedDevice: 'Device {device}',
   // Recovery: restore of the outlet document (RestoreSection)
   officeRestore: 'Restore',
   restoreTitle: 'Restore menu, staff and settings',

@@ -1,3 +1,4 @@
+import type { TrustFlagName } from '../domain/trust-flags';
 /**
  * The back-office reports' response types: shared by the queries that build them
  * (`sync-server/src/office/reports/`) and the screens that show them (`client/src/routes/office/`).
@@ -94,6 +95,22 @@ export interface FlaggedOrder {
   number: number | null;
   provisionalRef: string;
   reasons: string[];
+  /** The projector's verification findings (issue 13), with the devices named, never as ids. */
+  trust: FlaggedTrustFinding[];
+  /** Name of the device the order names (or its id when the device is unknown to the outlet). */
+  deviceName: string;
+  /** Name of the staff member the order names; null when none or unknown. */
+  staffName: string | null;
+}
+
+/** One `TrustFlag` of an order as the back-office shows it. */
+export interface FlaggedTrustFinding {
+  flag: TrustFlagName;
+  field?: string;
+  expected?: number | string | null;
+  claimed?: number | string | null;
+  /** Name of the device whose write it was (when not the order's own device). */
+  writerName?: string;
 }
 
 export interface LateOrder {

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { FlaggedOrder, OrderListEntry } from '@kiosk/shared';
 import { useT } from '../../i18n';
+import { trustFindingText } from './flag-text';
 import { ErrorLine, inputClass, Panel, useBusinessDay, useLoad, useMoney } from './kit';
 
 export function OrdersSection() {
@@ -41,7 +42,18 @@ export function OrdersSection() {
         <ul className="flex flex-col gap-1">
           {flagged.data?.rows.map((f) => (
             <li key={f.orderId} className="rounded bg-amber-50 px-3 py-2 text-sm">
-              <strong>{f.number ? `#${f.number}` : f.provisionalRef}</strong> · {f.businessDay} · {f.provisionalRef} — {f.reasons.join('; ')}
+              <strong>{f.number ? `#${f.number}` : f.provisionalRef}</strong> · {f.businessDay} · {f.provisionalRef}
+              {f.reasons.length > 0 && <> — {f.reasons.join('; ')}</>}
+              <span className="block text-slate-600">
+                {f.staffName ? t('flaggedDeviceStaff', { device: f.deviceName, staff: f.staffName }) : t('flaggedDevice', { device: f.deviceName })}
+              </span>
+              {f.trust.length > 0 && (
+                <ul className="ml-4 list-disc">
+                  {f.trust.map((finding, i) => (
+                    <li key={i}>{trustFindingText(finding, t, money)}</li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ul>

@@ -78,6 +78,9 @@ export const REPORTS = {
     col('number', (r) => r.number),
     col('provisional_ref', (r) => r.provisionalRef),
     col('reasons', (r) => r.reasons.join('; ')),
+    col('trust_flags', (r) => r.trust.map((f) => [f.flag, f.field, f.writerName].filter(Boolean).join(' ')).join('; ')),
+    col('device', (r) => r.deviceName),
+    col('staff', (r) => r.staffName),
   ]),
 } as const;
 
