@@ -30,9 +30,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql.ref('number'), 'is not', null)
     .execute();
+
+  // A client id whose first structs reached the relay in ANOTHER device's catch-up (sync step 2):
+  // the device that delivered them. Legitimate after a relay lost updates it had broadcast; also
+  // what a device forging another's order looks like, so the projector flags such headers.
+  await db.schema.alterTable('device_client_ids').addColumn('relayed_by', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('device_client_ids').dropColumn('relayed_by').execute();
   await db.schema.dropIndex('orders_number_per_day').execute();
   await db.schema.alterTable('orders').dropColumn('trust_flags').execute();
 }

@@ -22,10 +22,16 @@ import type { OutletHistory } from '../tail/outlet-history';
 /** The highest daily number the projector adopts from a document. */
 export const MAX_ORDER_NUMBER = 1_000_000;
 
-/** Who wrote the header and the number: the owning device of each item's Yjs client, null when no device owns it. */
+/** The device owning a Yjs client, and the device that delivered its first structs in a catch-up when not the owner. */
+export interface Writer {
+  device: string;
+  relayedBy: string | null;
+}
+
+/** Who wrote the header and the number; null when no device owns the item's client (a server-side writer). */
 export interface Writers {
-  header: string | null;
-  number: string | null;
+  header: Writer | null;
+  number: Writer | null;
 }
 
 export interface TrustInput {
@@ -46,16 +52,16 @@ export interface TrustResult {
 export function verifyOrderTrust({ record, writers, trustedWriters, history }: TrustInput): TrustResult {
   const flags: TrustFlag[] = [];
   const { header } = record;
-  const untrusted = (writer: string | null): writer is string => writer !== null && !trustedWriters.has(writer);
+  const untrusted = (device: string | null | undefined): device is string => device != null && !trustedWriters.has(device);
 
   let number = record.number;
   if (number !== null) {
-    if (untrusted(writers.number)) {
+    if (untrusted(writers.number?.device)) {
       flags.push({
         flag: 'number_ignored',
         field: 'number',
         claimed: number,
-        writer: writers.number,
+        writer: writers.number!.device,
         detail: 'written by a device, not the numbering authority',
       });
       number = null;
@@ -65,8 +71,18 @@ export function verifyOrderTrust({ record, writers, trustedWriters, history }: T
     }
   }
 
-  if (untrusted(writers.header) && writers.header !== header.deviceId) {
-    flags.push({ flag: 'device_mismatch', field: 'deviceId', claimed: header.deviceId, writer: writers.header });
+  // The header names the device that wrote it — and reached the relay from that device, not in another's catch-up.
+  const headerWriter = writers.header;
+  if (headerWriter && untrusted(headerWriter.device) && headerWriter.device !== header.deviceId) {
+    flags.push({ flag: 'device_mismatch', field: 'deviceId', claimed: header.deviceId, writer: headerWriter.device });
+  } else if (headerWriter?.relayedBy && untrusted(headerWriter.relayedBy) && headerWriter.relayedBy !== header.deviceId) {
+    flags.push({
+      flag: 'device_mismatch',
+      field: 'deviceId',
+      claimed: header.deviceId,
+      writer: headerWriter.relayedBy,
+      detail: "delivered in another device's catch-up",
+    });
   }
 
   if (history) {
@@ -80,7 +96,7 @@ export function verifyOrderTrust({ record, writers, trustedWriters, history }: T
 }
 
 /** The device owning the Yjs client that wrote `key` of an order map (null: no device owns it, or the key is absent). */
-export function writerOf(orderMap: Y.Map<unknown>, key: (typeof ORDER)[keyof typeof ORDER], owners: ReadonlyMap<number, string | null>): string | null {
+export function writerOf(orderMap: Y.Map<unknown>, key: (typeof ORDER)[keyof typeof ORDER], owners: ReadonlyMap<number, Writer | null>): Writer | null {
   // Yjs keeps the winning item of each map key in `_map`; its id names the client that wrote it.
   const item = (orderMap as unknown as { _map: Map<string, { id: { client: number }; deleted: boolean }> })._map.get(key);
   if (!item || item.deleted) return null;

@@ -40,7 +40,7 @@ export interface CachedDay {
   uptoId: number;
   lastUsed: number;
   /** Yjs client id → the device the relay attributed it to; null: no device owns it (a server-side writer). Filled lazily (`resolveOwners`). */
-  owners: Map<number, string | null>;
+  owners: Map<number, ClientOwner | null>;
 }
 
 export interface CachedOutlet {
@@ -55,6 +55,13 @@ export interface CachedOutlet {
 }
 
 export type CachedDoc = CachedDay | CachedOutlet;
+
+/** Who a Yjs client id of a day document belongs to (`device_client_ids`). */
+export interface ClientOwner {
+  device: string;
+  /** The device whose catch-up delivered its first structs, when not `device`. */
+  relayedBy: string | null;
+}
 
 export interface DocCacheOptions {
   store: KioskDatabase;
@@ -110,7 +117,7 @@ export class DocCache {
       existing.lastUsed = this.now();
       return existing;
     }
-    const { doc, uptoId, later, whole, owners } = await this.load(key.docName, key.day === null ? Infinity : (options.projectedUpTo ?? 0), key.day !== null);
+    const { doc, uptoId, later, whole } = await this.load(key.docName, key.day === null ? Infinity : (options.projectedUpTo ?? 0));
     let entry: CachedDoc;
     if (key.day === null) {
       entry = { kind: 'outlet', name: key.docName, tenant: key.tenant, outlet: key.outlet, doc, snapshot: null, uptoId, lastUsed: this.now() };
@@ -125,7 +132,7 @@ export class DocCache {
         changed: new Set(),
         uptoId,
         lastUsed: this.now(),
-        owners: new Map(owners),
+        owners: new Map(),
       };
       const orders = doc.getMap(DAY.orders);
       if (whole || options.markAll || options.projectedUpTo === undefined) for (const id of orders.keys()) day.changed.add(id);
@@ -216,11 +223,9 @@ export class DocCache {
   private async load(
     docName: string,
     projectedUpTo: number,
-    withOwners: boolean,
-  ): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean; owners: Map<number, string> }> {
+  ): Promise<{ doc: Y.Doc; uptoId: number; later: { id: number; update: Uint8Array }[]; whole: boolean }> {
     const loaded = await readDocument(this.options.store, docName, {
       applyUpTo: projectedUpTo,
-      owners: withOwners,
       onBadRow: (bad) =>
         this.badUpdates.push(
           bad.id === null
@@ -229,7 +234,7 @@ export class DocCache {
         ),
     });
     const whole = loaded.snapshotUpTo !== null && loaded.snapshotUpTo > projectedUpTo;
-    return { doc: loaded.doc, uptoId: loaded.lastLogId, later: loaded.held, whole, owners: loaded.owners };
+    return { doc: loaded.doc, uptoId: loaded.lastLogId, later: loaded.held, whole };
   }
 
   /**
@@ -242,12 +247,12 @@ export class DocCache {
     if (unknown.length === 0) return;
     const rows = await this.options.store.db
       .selectFrom('device_client_ids')
-      .select(['client_id', 'device_id'])
+      .select(['client_id', 'device_id', 'relayed_by'])
       .where('doc_name', '=', entry.name)
       .where('client_id', 'in', unknown)
       .execute();
     for (const c of unknown) entry.owners.set(c, null);
-    for (const r of rows) entry.owners.set(Number(r.client_id), r.device_id);
+    for (const r of rows) entry.owners.set(Number(r.client_id), { device: r.device_id, relayedBy: r.relayed_by });
   }
 
   /** Applies rows in one transaction (cleanup and observers run once, not once per row). */

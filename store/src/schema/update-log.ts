@@ -42,6 +42,8 @@ export interface RelayTables {
     client_id: number;
     tenant_id: string;
     device_id: string;
+    /** The device whose catch-up delivered this client's first structs, when not the owner (migration 2026-12-03-800). */
+    relayed_by: ColumnType<string | null, string | null | undefined, never>;
     first_seen_at: ColumnType<Date, Date | undefined, never>;
   };
 }

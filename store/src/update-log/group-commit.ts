@@ -16,6 +16,8 @@ export interface ClientIdClaim {
   docName: string;
   clientId: number;
   deviceId: string;
+  /** The device that delivered it in its catch-up, when that is not `deviceId`. */
+  relayedBy?: string;
 }
 
 /** PostgreSQL's bind-parameter limit is 65,535; beyond this, fall back to several statements. */
@@ -23,18 +25,22 @@ const MAX_PARAMETERS = 60_000;
 
 export async function writeBatch(store: KioskDatabase, updates: NewUpdate[], claims: ClientIdClaim[]): Promise<number[]> {
   if (updates.length === 0 && claims.length === 0) return [];
-  if (updates.length * 8 + claims.length * 4 > MAX_PARAMETERS) return writeBatchInTransaction(store, updates, claims);
+  if (updates.length * 8 + claims.length * 5 > MAX_PARAMETERS) return writeBatchInTransaction(store, updates, claims);
   const rows = updates.map((u, index) => {
     const r = updateLogRow(u);
     return sql`(${index}::int, ${r.doc_name}, ${r.tenant_id}, ${r.outlet_id}, ${r.business_day}::date, ${r.update}::bytea, ${r.device_id}, ${r.origin}, ${r.relayed_for}::text)`;
   });
-  const claimRows = claims.map((c) => sql`(${c.docName}, ${c.clientId}::bigint, ${parseDocName(c.docName).tenant}, ${c.deviceId})`);
+  const claimRows = claims.map(
+    (c) => sql`(${c.docName}, ${c.clientId}::bigint, ${parseDocName(c.docName).tenant}, ${c.deviceId}, ${c.relayedBy ?? null}::text)`,
+  );
   // `cross join append_lock` makes every insert wait for the lock; `order by ord` assigns ids in
   // queue order. An empty list still needs a syntactically valid (empty) source.
   const updateSource = rows.length
     ? sql`(values ${sql.join(rows)})`
     : sql`(select null::int, null::text, null::text, null::text, null::date, null::bytea, null::text, null::text, null::text where false)`;
-  const claimSource = claimRows.length ? sql`(values ${sql.join(claimRows)})` : sql`(select null::text, null::bigint, null::text, null::text where false)`;
+  const claimSource = claimRows.length
+    ? sql`(values ${sql.join(claimRows)})`
+    : sql`(select null::text, null::bigint, null::text, null::text, null::text where false)`;
   const result = await sql<{ id: string | number }>`
     with append_lock as materialized (select pg_advisory_xact_lock(${APPEND_LOCK_KEY}) as locked),
     inserted as (
@@ -46,9 +52,9 @@ export async function writeBatch(store: KioskDatabase, updates: NewUpdate[], cla
     ),
     claimed as (
       -- First claim wins; a concurrent claim by another relay instance keeps the earlier owner.
-      insert into device_client_ids (doc_name, client_id, tenant_id, device_id)
-      select c.doc_name, c.client_id, c.tenant_id, c.device_id
-      from ${claimSource} as c(doc_name, client_id, tenant_id, device_id) cross join append_lock
+      insert into device_client_ids (doc_name, client_id, tenant_id, device_id, relayed_by)
+      select c.doc_name, c.client_id, c.tenant_id, c.device_id, c.relayed_by
+      from ${claimSource} as c(doc_name, client_id, tenant_id, device_id, relayed_by) cross join append_lock
       on conflict (doc_name, client_id) do nothing
     )
     select id from inserted order by id`.execute(store.db);
@@ -62,7 +68,15 @@ async function writeBatchInTransaction(store: KioskDatabase, updates: NewUpdate[
     if (claims.length > 0) {
       await trx
         .insertInto('device_client_ids')
-        .values(claims.map((c) => ({ doc_name: c.docName, client_id: c.clientId, tenant_id: parseDocName(c.docName).tenant, device_id: c.deviceId })))
+        .values(
+          claims.map((c) => ({
+            doc_name: c.docName,
+            client_id: c.clientId,
+            tenant_id: parseDocName(c.docName).tenant,
+            device_id: c.deviceId,
+            relayed_by: c.relayedBy ?? null,
+          })),
+        )
         .onConflict((oc) => oc.columns(['doc_name', 'client_id']).doNothing())
         .execute();
     }

@@ -141,7 +141,8 @@ export class WriteGuard {
     for (const [clientId, owner] of attributed ?? []) {
       if (shared.owners.has(clientId)) continue;
       shared.owners.set(clientId, owner);
-      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: owner });
+      // Content of another device delivered in this one's catch-up: recorded, so the projector can flag it.
+      this.queue.pushClaim({ docName: shared.name.name, clientId, deviceId: owner, ...(owner !== deviceId ? { relayedBy: deviceId } : {}) });
     }
   }
 }

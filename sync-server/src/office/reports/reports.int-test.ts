@@ -198,7 +198,9 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     const frozen = (await api.call('GET', `/api/outlets/main/z-reports/${DAY}`, { token: manager })).body;
 
     // A late order of the closed day reaches the store.
-    const [late] = generateDay({ businessDay: DAY, count: 1, seed: 42, idPrefix: 'late' });
+    const [generated] = generateDay({ businessDay: DAY, count: 1, seed: 42, idPrefix: 'late' });
+    // Numbered after the day's orders (a number is unique per outlet-day).
+    const late = { ...generated, number: day.length + 1 };
     await insertFixtureOrders(store.db, 'demo', 'main', [late]);
     expect((await api.call('GET', `/api/outlets/main/z-reports/${DAY}`, { token: manager })).body).toEqual(frozen);
     const flagged = await api.call('GET', `/api/outlets/main/reports/flagged?from=${DAY}&to=${DAY}`, { token: manager });

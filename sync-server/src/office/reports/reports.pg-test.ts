@@ -127,7 +127,16 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
   test('flagged orders', async () => {
     const flagged = await flaggedOrders(store.db, range);
     expect(flagged).toEqual([
-      { orderId: day[5].id, businessDay: DAY, number: 6, provisionalRef: day[5].provisionalRef, reasons: ['payments exceed the total'] },
+      {
+        orderId: day[5].id,
+        businessDay: DAY,
+        number: 6,
+        provisionalRef: day[5].provisionalRef,
+        reasons: ['payments exceed the total'],
+        trust: [],
+        deviceName: expect.any(String),
+        staffName: null,
+      },
     ]);
   });
 
