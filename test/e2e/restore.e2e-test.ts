@@ -1,6 +1,7 @@
 /**
  * Outlet restore in a real browser against `kiosk start` (PGlite, demo outlet): the owner changes
- * a price, opens Restore, sees the points by name (never an id), restores to the point before
+ * a price and two settings, opens Restore, sees the points by name and the settings by label
+ * (never an id or a key), restores to the point before
  * after a confirm dialog, and the old price is back on a paired terminal, live. Touch targets
  * of the section are at least 44 px; a screenshot is kept.
  */
@@ -49,6 +50,9 @@ describe('browser: outlet restore', () => {
     const tileText = () => tile.textContent();
     const before = await tileText();
 
+    // A settings change, so the restore points list settings (by label, never by key).
+    await api(kiosk, 'PATCH', '/api/outlets/main/settings', ownerToken, { kitchenWarnSeconds: 240, businessDayStart: '05:00' });
+
     const office = await (await browser.newContext(CONTEXT_OPTIONS)).newPage();
     await office.goto(`${kiosk.baseUrl}/office`);
     await office.getByLabel('Email').fill('owner@demo.kiosk');
@@ -71,6 +75,10 @@ describe('browser: outlet restore', () => {
     // Names, never ids.
     const text = (await points.textContent()) ?? '';
     expect(text).not.toMatch(/user:|staff:|demo-owner|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // Settings by what an owner calls them, never by their keys.
+    expect(text).toContain('Settings: Kitchen warning time (changed)');
+    expect(text).toContain('Settings: Business day starts at (changed)');
+    expect(text).not.toMatch(/businessDayStart|kitchenWarnSeconds|kitchenLateSeconds|manualDiscountLimitBp|timeZone|serviceCharge|\(unnamed\)|another setting/);
     await expectEveryControlNamed(office);
     // 44 px touch targets for every control of the section.
     for (const button of await points.getByRole('button').all()) {
@@ -104,5 +112,28 @@ describe('browser: outlet restore', () => {
       .poll(async () => (await points.getByRole('listitem').first().textContent()) ?? '', { timeout: 10_000 })
       .toMatch(/restored by .*Item: Kentang Goreng \(changed\)/);
     expect(await points.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
+
+    // Every control of the screen (header, sections, restore) is a 44 px touch target.
+    for (const control of [
+      ...(await office.getByRole('button').all()),
+      ...(await office.getByRole('link').all()),
+      ...(await office.getByRole('combobox').all()),
+    ]) {
+      const box = await control.boundingBox();
+      expect(box && box.height >= 44 && box.width >= 44, `${await control.textContent()} is at least 44 × 44 px`).toBe(true);
+    }
+
+    // In Bahasa Indonesia the settings have their Indonesian labels, still never their keys.
+    await office.getByRole('combobox', { name: 'Language' }).selectOption('id');
+    const pointsId = office.getByRole('list', { name: 'Titik pemulihan' });
+    await pointsId
+      .getByText(/Pengaturan: Waktu peringatan dapur \(diubah\)/)
+      .first()
+      .waitFor();
+    const textId = (await pointsId.textContent()) ?? '';
+    expect(textId).toContain('Pengaturan: Awal hari usaha (diubah)');
+    expect(textId).toContain('oleh pengaturan awal');
+    expect(textId).not.toMatch(/businessDayStart|kitchenWarnSeconds|kitchenLateSeconds|manualDiscountLimitBp|timeZone|serviceCharge|by setup/);
+    await office.screenshot({ path: path.join(SCREENSHOTS, 'office-restore-id.png') });
   });
 });
