@@ -3,41 +3,19 @@
  * in, watches a sale arrive live, charts a report and downloads its CSV, edits the menu while a
  * terminal watches, adds staff, records the float and closes the day, and revokes a device.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  amountOf,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  syncStatus,
-  startBrowserSystem,
-  type BrowserSystem,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { amountOf, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, syncStatus, useBrowserSystem } from './browser';
 
 describe('browser: back-office', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('an owner signs in, sees a sale live, charts and downloads a report, edits the menu a terminal shows live, adds staff, closes the day and revokes a device', async () => {
-    const { browser, kiosk } = system;
+    const { browser, kiosk } = system();
     const terminalContext = await browser.newContext(CONTEXT_OPTIONS);
     const officeContext = await browser.newContext({ ...CONTEXT_OPTIONS, acceptDownloads: true });
-    const pos = await pair(terminalContext, system, 'terminal', 'Kasir Depan');
+    const pos = await pair(terminalContext, system(), 'terminal', 'Kasir Depan');
     await signIn(pos, '1234');
     const office = await officeContext.newPage();
     await office.goto(`${kiosk.baseUrl}/office`);

@@ -6,47 +6,24 @@
  * per-station kitchen routing, line and ticket bumps, recall, the ready board, and void /
  * refund with a manager's PIN.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  amountOf,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  startBrowserSystem,
-  ticketLabels,
-  type BrowserSystem,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { amountOf, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, ticketLabels, useBrowserSystem } from './browser';
 
 describe('browser: POS and kitchen features', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('a cashier takes a split bill with modifiers, promotions and an approved discount; the kitchen bumps and recalls; a manager voids and refunds', async () => {
-    const { browser } = system;
+    const { browser } = system();
     const [terminalContext, kitchenContext, barContext] = await Promise.all([
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
     ]);
     const [pos, kitchen, bar] = await Promise.all([
-      pair(terminalContext, system, 'terminal', 'Counter'),
-      pair(kitchenContext, system, 'kitchen', 'Pass'),
-      pair(barContext, system, 'kitchen', 'Bar', 'bar'),
+      pair(terminalContext, system(), 'terminal', 'Counter'),
+      pair(kitchenContext, system(), 'kitchen', 'Pass'),
+      pair(barContext, system(), 'kitchen', 'Bar', 'bar'),
     ]);
 
     // Bahasa Indonesia and back.
@@ -196,7 +173,7 @@ describe('browser: POS and kitchen features', () => {
     await expect.poll(() => first.getByRole('button', { name: /^Start order/ }).count()).toBe(0);
     await first.getByRole('button', { name: /^Bump order/ }).click();
     const board = await kitchenContext.newPage();
-    await board.goto(`${system.kiosk.baseUrl}/kitchen/ready`);
+    await board.goto(`${system().kiosk.baseUrl}/kitchen/ready`);
     await expect.poll(() => board.getByRole('region', { name: 'Ready' }).getByRole('listitem').allTextContents()).toEqual([firstNumber]);
     expect(await board.getByRole('region', { name: 'Preparing' }).getByRole('listitem').count()).toBe(1);
     await expectEveryControlNamed(board);

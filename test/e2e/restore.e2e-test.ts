@@ -5,45 +5,23 @@
  * after a confirm dialog, and the old price is back on a paired terminal, live. Touch targets
  * of the section are at least 44 px; a screenshot is kept.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CatalogView } from '@kiosk/shared';
-import {
-  api,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  startBrowserSystem,
-  type BrowserSystem,
-} from './browser';
+import { api, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, useBrowserSystem } from './browser';
 
 describe('browser: outlet restore', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('an owner restores the menu to the point before a price change; the terminal shows the old price', async () => {
-    const { browser, kiosk, ownerToken } = system;
+    const { browser, kiosk, ownerToken } = system();
     const priceOf = async (name: string) =>
       (await api<CatalogView>(kiosk, 'GET', '/api/outlets/main/catalog', ownerToken)).items.find((i) => i.name === name)?.price;
     const original = await priceOf('Kentang Goreng');
     expect(original).toBeGreaterThan(0);
 
     const terminalContext = await browser.newContext(CONTEXT_OPTIONS);
-    const pos = await pair(terminalContext, system, 'terminal', 'Kasir Restore');
+    const pos = await pair(terminalContext, system(), 'terminal', 'Kasir Restore');
     await signIn(pos, '1234');
     const tile = pos.getByRole('region', { name: 'Menu' }).getByRole('button', { name: 'Add Kentang Goreng', exact: true });
     await tile.waitFor();
