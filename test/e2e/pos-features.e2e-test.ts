@@ -4,11 +4,12 @@
  * price deltas, automatic promotions, a manual discount above the limit with a manager's PIN,
  * split bill by items, split tender with change, the receipt (QR, taxes, number once known),
  * per-station kitchen routing, line and ticket bumps, recall, the ready board, and void /
- * refund with a manager's PIN.
+ * refund with a manager's PIN, and opening the drawer outside a sale with a manager's PIN.
  */
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { amountOf, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, ticketLabels, useBrowserSystem } from './browser';
+import type { CashDrawer } from '@kiosk/shared';
+import { amountOf, api, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, ticketLabels, useBrowserSystem } from './browser';
 
 describe('browser: POS and kitchen features', () => {
   const system = useBrowserSystem();
@@ -37,6 +38,25 @@ describe('browser: POS and kitchen features', () => {
     await pos.getByRole('button', { name: 'Sign in' }).click();
     await pos.getByRole('alert').filter({ hasText: 'Wrong PIN' }).waitFor();
     await signIn(pos, '1234');
+
+    // No sale: opening the drawer needs a manager's PIN (a cashier's is refused); the signed
+    // opening reaches the cash drawer report, its approval verified.
+    await pos.getByRole('button', { name: 'Open drawer' }).click();
+    const drawerPin = pos.getByRole('dialog', { name: 'Manager PIN to open the drawer (no sale)' });
+    await drawerPin.getByLabel('Manager PIN').fill('1234');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await drawerPin.getByRole('alert').filter({ hasText: 'not a manager’s' }).waitFor();
+    await drawerPin.getByLabel('Manager PIN').fill('9999');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await pos
+      .getByRole('status')
+      .filter({ hasText: /^Drawer opened \(no sale\), approved by Budi/ })
+      .waitFor();
+    const drawerOpens = async () =>
+      (await api<CashDrawer>(system().kiosk, 'GET', '/api/outlets/main/cash-drawer', system().ownerToken)).events
+        .filter((e) => e.kind === 'drawer_open')
+        .map((e) => [e.approvedBy, e.approvalProblem, e.amount]);
+    await expect.poll(drawerOpens, { timeout: 10_000 }).toEqual([['staff-budi', null, 0]]);
 
     const menu = pos.getByRole('region', { name: 'Menu' });
     const cart = pos.getByRole('region', { name: 'Current order' });
