@@ -103,7 +103,17 @@ describe('browser: back-office', () => {
     await addStaff.getByRole('button', { name: 'Add staff member' }).click();
     await office.getByRole('listitem', { name: 'Dewi' }).waitFor();
 
-    // Day close: an opening float, then the Z report freezes the day.
+    // No sale at the terminal: the drawer opened with the manager's PIN.
+    await pos.getByRole('button', { name: 'Open drawer' }).click();
+    const drawerPin = pos.getByRole('dialog', { name: 'Manager PIN to open the drawer (no sale)' });
+    await drawerPin.getByLabel('Manager PIN').fill('9999');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await pos
+      .getByRole('status')
+      .filter({ hasText: /^Drawer opened/ })
+      .waitFor();
+
+    // Day close: the drawer opening by name, an opening float, then the Z report freezes the day.
     await nav.getByRole('link', { name: 'Day close' }).click();
     const drawer = office.getByRole('region', { name: 'Cash drawer' });
     await drawer.getByRole('combobox', { name: 'Entry' }).selectOption('float');
@@ -111,6 +121,11 @@ describe('browser: back-office', () => {
     await drawer.getByRole('button', { name: 'Record' }).click();
     await expect.poll(async () => amountOf(await drawer.getByLabel('Opening float', { exact: true }).textContent())).toBe(100_000);
     expect(amountOf(await drawer.getByLabel('Expected in drawer', { exact: true }).textContent())).toBe(100_000);
+    // The drawer opening at the terminal is listed by device and approver name, verified.
+    const openings = drawer.getByRole('region', { name: 'Drawer opened without a sale' });
+    expect(await openings.textContent({ timeout: 10_000 })).toMatch(/at Kasir Depan, approved by Budi/);
+    expect(await openings.textContent()).not.toMatch(/staff-budi|device:|not verified/);
+    await office.screenshot({ path: path.join(SCREENSHOTS, 'office-drawer-openings.png') });
     await office.getByLabel('Counted cash').fill('99000');
     await office.getByRole('button', { name: /^Close \d{4}-\d{2}-\d{2}$/ }).click();
     await office.getByRole('button', { name: /^Confirm: close/ }).click();
