@@ -23,7 +23,7 @@ commands:
   seed-demo      create the demo tenant 'demo', outlet 'main'
   token          print a signed token: --tenant T --outlet O --role ${TOKEN_ROLES.join('|')} [--device ID] [--ttl SECONDS]
   pairing-code   print a device pairing code: --tenant T --outlet O
-  rebuild        drop projected rows and re-project everything from the update log
+  rebuild        re-project the update log into a shadow schema, swap it in in one transaction
   verify         re-fold every document and compare with the rows; exit 1 on any difference
 
 options (each also from the environment, see README): --port --host --data-dir --database-url

@@ -27,6 +27,7 @@ export * from './domain/pin';
 export * from './util/base64';
 export * from './domain/staff-keys';
 export * from './domain/staff-keys-verify';
+export * from './domain/drawer';
 export * from './doc/staff-keys-doc';
 export * from './api/errors';
 export * from './api/ids';

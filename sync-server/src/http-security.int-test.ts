@@ -203,6 +203,26 @@ describe.each(testDatabaseTargets())('HTTP security on $name', (target) => {
     expect(ok.headers['content-security-policy']).toBe(EXPECTED_CSP);
   });
 
+  test("/metrics carries the relay's memory figures (memoryStats) as gauges, behind the same token", async () => {
+    const ok = await rawGet(proxied.url, { path: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    for (const name of [
+      'kiosk_relay_awareness_states',
+      'kiosk_relay_awareness_meta_entries',
+      'kiosk_relay_awareness_owned_ids',
+      'kiosk_relay_awareness_tombstones',
+      'kiosk_relay_awareness_dropped_entries',
+      'kiosk_relay_buffered_bytes',
+      'kiosk_relay_lagging_readers',
+      'kiosk_relay_slow_readers_terminated',
+      'kiosk_relay_pending_upgrades',
+    ])
+      expect(ok.text).toMatch(new RegExp(`^# TYPE ${name} gauge$[\\s\\S]*^${name} \\d+$`, 'm'));
+    expect(ok.text).toMatch(/^kiosk_relay_upgrades_refused\{status="429"\} \d+$/m);
+    expect(ok.text).toMatch(/^kiosk_relay_upgrades_refused\{status="503"\} \d+$/m);
+    expect((await rawGet(proxied.url, { path: '/metrics' })).text).not.toContain('kiosk_relay_awareness_states');
+  });
+
   test('malformed addresses and bodies are 400 with a named field, never 500 or HTML', async () => {
     const login = await callApi(plain.url, 'POST', '/api/auth/login', { body: { email: 'owner@acme.test', password: 'demo1234' } });
     expect(login.status, login.text).toBe(200);

@@ -64,6 +64,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       loadedDocs: () => core?.stats().loadedDocs ?? 0,
       queuedUpdates: () => core?.stats().queuedUpdates ?? 0,
       upstreamLinks: () => box?.linkStats() ?? { connected: 0, total: 0 },
+      memory: () => core?.memoryStats() ?? null,
     },
     { defaultMetrics: options.defaultMetrics },
   );

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually } from '@kiosk/shared/testing';
 import { REPO_ROOT, startKiosk, type KioskProcess } from '../kiosk-process';
@@ -92,6 +92,37 @@ export async function startBrowserSystem(): Promise<BrowserSystem> {
     await kiosk.stop();
     throw error;
   }
+}
+
+/**
+ * The scaffold of every browser test file; call it at the top of the file's `describe`. It adds
+ * a test that FAILS when Chromium is missing (a missing browser is never a skip), starts
+ * `kiosk start` and Chromium once in `beforeAll` (screenshots directory included) and closes
+ * both in `afterAll`. Returns a getter of the running system, for use inside the tests.
+ *
+ * @example
+ * describe('browser: restore', () => {
+ *   const system = useBrowserSystem();
+ *   test('…', async () => {
+ *     const { browser, kiosk } = system();
+ *   });
+ * });
+ */
+export function useBrowserSystem(): () => BrowserSystem {
+  test('chromium is installed', () => {
+    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
+  });
+  let system: BrowserSystem | undefined;
+  beforeAll(async () => {
+    system = await startBrowserSystem();
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+  return () => {
+    if (!system) throw new Error('the browser system is not running: call system() inside a test, after beforeAll started it');
+    return system;
+  };
 }
 
 export const CONTEXT_OPTIONS = { locale: 'en-US', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 800 } };

@@ -3,41 +3,19 @@
  * in, watches a sale arrive live, charts a report and downloads its CSV, edits the menu while a
  * terminal watches, adds staff, records the float and closes the day, and revokes a device.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  amountOf,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  syncStatus,
-  startBrowserSystem,
-  type BrowserSystem,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { amountOf, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, syncStatus, useBrowserSystem } from './browser';
 
 describe('browser: back-office', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('an owner signs in, sees a sale live, charts and downloads a report, edits the menu a terminal shows live, adds staff, closes the day and revokes a device', async () => {
-    const { browser, kiosk } = system;
+    const { browser, kiosk } = system();
     const terminalContext = await browser.newContext(CONTEXT_OPTIONS);
     const officeContext = await browser.newContext({ ...CONTEXT_OPTIONS, acceptDownloads: true });
-    const pos = await pair(terminalContext, system, 'terminal', 'Kasir Depan');
+    const pos = await pair(terminalContext, system(), 'terminal', 'Kasir Depan');
     await signIn(pos, '1234');
     const office = await officeContext.newPage();
     await office.goto(`${kiosk.baseUrl}/office`);
@@ -125,7 +103,17 @@ describe('browser: back-office', () => {
     await addStaff.getByRole('button', { name: 'Add staff member' }).click();
     await office.getByRole('listitem', { name: 'Dewi' }).waitFor();
 
-    // Day close: an opening float, then the Z report freezes the day.
+    // No sale at the terminal: the drawer opened with the manager's PIN.
+    await pos.getByRole('button', { name: 'Open drawer' }).click();
+    const drawerPin = pos.getByRole('dialog', { name: 'Manager PIN to open the drawer (no sale)' });
+    await drawerPin.getByLabel('Manager PIN').fill('9999');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await pos
+      .getByRole('status')
+      .filter({ hasText: /^Drawer opened/ })
+      .waitFor();
+
+    // Day close: the drawer opening by name, an opening float, then the Z report freezes the day.
     await nav.getByRole('link', { name: 'Day close' }).click();
     const drawer = office.getByRole('region', { name: 'Cash drawer' });
     await drawer.getByRole('combobox', { name: 'Entry' }).selectOption('float');
@@ -133,6 +121,11 @@ describe('browser: back-office', () => {
     await drawer.getByRole('button', { name: 'Record' }).click();
     await expect.poll(async () => amountOf(await drawer.getByLabel('Opening float', { exact: true }).textContent())).toBe(100_000);
     expect(amountOf(await drawer.getByLabel('Expected in drawer', { exact: true }).textContent())).toBe(100_000);
+    // The drawer opening at the terminal is listed by device and approver name, verified.
+    const openings = drawer.getByRole('region', { name: 'Drawer opened without a sale' });
+    expect(await openings.textContent({ timeout: 10_000 })).toMatch(/at Kasir Depan, approved by Budi/);
+    expect(await openings.textContent()).not.toMatch(/staff-budi|device:|not verified/);
+    await office.screenshot({ path: path.join(SCREENSHOTS, 'office-drawer-openings.png') });
     await office.getByLabel('Counted cash').fill('99000');
     await office.getByRole('button', { name: /^Close \d{4}-\d{2}-\d{2}$/ }).click();
     await office.getByRole('button', { name: /^Confirm: close/ }).click();

@@ -4,49 +4,27 @@
  * price deltas, automatic promotions, a manual discount above the limit with a manager's PIN,
  * split bill by items, split tender with change, the receipt (QR, taxes, number once known),
  * per-station kitchen routing, line and ticket bumps, recall, the ready board, and void /
- * refund with a manager's PIN.
+ * refund with a manager's PIN, and opening the drawer outside a sale with a manager's PIN.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  amountOf,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  startBrowserSystem,
-  ticketLabels,
-  type BrowserSystem,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { CashDrawer } from '@kiosk/shared';
+import { amountOf, api, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, ticketLabels, useBrowserSystem } from './browser';
 
 describe('browser: POS and kitchen features', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('a cashier takes a split bill with modifiers, promotions and an approved discount; the kitchen bumps and recalls; a manager voids and refunds', async () => {
-    const { browser } = system;
+    const { browser } = system();
     const [terminalContext, kitchenContext, barContext] = await Promise.all([
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
     ]);
     const [pos, kitchen, bar] = await Promise.all([
-      pair(terminalContext, system, 'terminal', 'Counter'),
-      pair(kitchenContext, system, 'kitchen', 'Pass'),
-      pair(barContext, system, 'kitchen', 'Bar', 'bar'),
+      pair(terminalContext, system(), 'terminal', 'Counter'),
+      pair(kitchenContext, system(), 'kitchen', 'Pass'),
+      pair(barContext, system(), 'kitchen', 'Bar', 'bar'),
     ]);
 
     // Bahasa Indonesia and back.
@@ -60,6 +38,25 @@ describe('browser: POS and kitchen features', () => {
     await pos.getByRole('button', { name: 'Sign in' }).click();
     await pos.getByRole('alert').filter({ hasText: 'Wrong PIN' }).waitFor();
     await signIn(pos, '1234');
+
+    // No sale: opening the drawer needs a manager's PIN (a cashier's is refused); the signed
+    // opening reaches the cash drawer report, its approval verified.
+    await pos.getByRole('button', { name: 'Open drawer' }).click();
+    const drawerPin = pos.getByRole('dialog', { name: 'Manager PIN to open the drawer (no sale)' });
+    await drawerPin.getByLabel('Manager PIN').fill('1234');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await drawerPin.getByRole('alert').filter({ hasText: 'not a manager’s' }).waitFor();
+    await drawerPin.getByLabel('Manager PIN').fill('9999');
+    await drawerPin.getByRole('button', { name: 'Approve' }).click();
+    await pos
+      .getByRole('status')
+      .filter({ hasText: /^Drawer opened \(no sale\), approved by Budi/ })
+      .waitFor();
+    const drawerOpens = async () =>
+      (await api<CashDrawer>(system().kiosk, 'GET', '/api/outlets/main/cash-drawer', system().ownerToken)).events
+        .filter((e) => e.kind === 'drawer_open')
+        .map((e) => [e.approvedBy, e.approvalProblem, e.amount]);
+    await expect.poll(drawerOpens, { timeout: 10_000 }).toEqual([['staff-budi', null, 0]]);
 
     const menu = pos.getByRole('region', { name: 'Menu' });
     const cart = pos.getByRole('region', { name: 'Current order' });
@@ -196,7 +193,7 @@ describe('browser: POS and kitchen features', () => {
     await expect.poll(() => first.getByRole('button', { name: /^Start order/ }).count()).toBe(0);
     await first.getByRole('button', { name: /^Bump order/ }).click();
     const board = await kitchenContext.newPage();
-    await board.goto(`${system.kiosk.baseUrl}/kitchen/ready`);
+    await board.goto(`${system().kiosk.baseUrl}/kitchen/ready`);
     await expect.poll(() => board.getByRole('region', { name: 'Ready' }).getByRole('listitem').allTextContents()).toEqual([firstNumber]);
     expect(await board.getByRole('region', { name: 'Preparing' }).getByRole('listitem').count()).toBe(1);
     await expectEveryControlNamed(board);

@@ -4,26 +4,12 @@
  * same outlet sees nothing until they come back, then every order arrives with a gapless daily
  * number, the back-office report counts them, and a bump on the kitchen reaches a terminal.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { businessDayOf, type OutletSettings } from '@kiosk/shared';
 import { eventually } from '@kiosk/shared/testing';
-import {
-  amountOf,
-  api,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  startBrowserSystem,
-  syncStatus,
-  ticketLabels,
-  type BrowserSystem,
-} from './browser';
+import { amountOf, api, CONTEXT_OPTIONS, pair, SCREENSHOTS, signIn, syncStatus, ticketLabels, useBrowserSystem } from './browser';
 
 const ORDERS_PER_TERMINAL = 5;
 
@@ -71,29 +57,19 @@ async function takeOrder(page: Page, index: number): Promise<number> {
 }
 
 describe('browser: POS terminals offline, kitchen display, back-office report', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('two offline terminals take 5 orders each; back online, the kitchen gets all 10 numbered 1..10 within 5 s; the report counts them; a bump reaches the terminal', async () => {
-    const { kiosk, browser, ownerToken } = system;
+    const { kiosk, browser, ownerToken } = system();
     const [t1Context, t2Context, kitchenContext] = await Promise.all([
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
       browser.newContext(CONTEXT_OPTIONS),
     ]);
     const [t1, t2, kitchen] = await Promise.all([
-      pair(t1Context, system, 'terminal', 'Front counter'),
-      pair(t2Context, system, 'terminal', 'Terrace'),
-      pair(kitchenContext, system, 'kitchen', 'Kitchen'),
+      pair(t1Context, system(), 'terminal', 'Front counter'),
+      pair(t2Context, system(), 'terminal', 'Terrace'),
+      pair(kitchenContext, system(), 'kitchen', 'Kitchen'),
     ]);
     await Promise.all([signIn(t1, '1234'), signIn(t2, '9999')]);
     // Both terminals online and synced before the network goes: the pairing is complete.

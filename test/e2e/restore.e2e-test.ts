@@ -1,53 +1,35 @@
 /**
  * Outlet restore in a real browser against `kiosk start` (PGlite, demo outlet): the owner changes
- * a price, opens Restore, sees the points by name (never an id), restores to the point before
+ * a price and two settings, opens Restore, sees the points by name and the settings by label
+ * (never an id or a key), restores to the point before
  * after a confirm dialog, and the old price is back on a paired terminal, live. Touch targets
  * of the section are at least 44 px; a screenshot is kept.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CatalogView } from '@kiosk/shared';
-import {
-  api,
-  CHROMIUM,
-  CHROMIUM_MISSING,
-  CONTEXT_OPTIONS,
-  expectEveryControlNamed,
-  pair,
-  SCREENSHOTS,
-  signIn,
-  startBrowserSystem,
-  type BrowserSystem,
-} from './browser';
+import { api, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, useBrowserSystem } from './browser';
 
 describe('browser: outlet restore', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('an owner restores the menu to the point before a price change; the terminal shows the old price', async () => {
-    const { browser, kiosk, ownerToken } = system;
+    const { browser, kiosk, ownerToken } = system();
     const priceOf = async (name: string) =>
       (await api<CatalogView>(kiosk, 'GET', '/api/outlets/main/catalog', ownerToken)).items.find((i) => i.name === name)?.price;
     const original = await priceOf('Kentang Goreng');
     expect(original).toBeGreaterThan(0);
 
     const terminalContext = await browser.newContext(CONTEXT_OPTIONS);
-    const pos = await pair(terminalContext, system, 'terminal', 'Kasir Restore');
+    const pos = await pair(terminalContext, system(), 'terminal', 'Kasir Restore');
     await signIn(pos, '1234');
     const tile = pos.getByRole('region', { name: 'Menu' }).getByRole('button', { name: 'Add Kentang Goreng', exact: true });
     await tile.waitFor();
     const tileText = () => tile.textContent();
     const before = await tileText();
+
+    // A settings change, so the restore points list settings (by label, never by key).
+    await api(kiosk, 'PATCH', '/api/outlets/main/settings', ownerToken, { kitchenWarnSeconds: 240, businessDayStart: '05:00' });
 
     const office = await (await browser.newContext(CONTEXT_OPTIONS)).newPage();
     await office.goto(`${kiosk.baseUrl}/office`);
@@ -71,6 +53,10 @@ describe('browser: outlet restore', () => {
     // Names, never ids.
     const text = (await points.textContent()) ?? '';
     expect(text).not.toMatch(/user:|staff:|demo-owner|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // Settings by what an owner calls them, never by their keys.
+    expect(text).toContain('Settings: Kitchen warning time (changed)');
+    expect(text).toContain('Settings: Business day starts at (changed)');
+    expect(text).not.toMatch(/businessDayStart|kitchenWarnSeconds|kitchenLateSeconds|manualDiscountLimitBp|timeZone|serviceCharge|\(unnamed\)|another setting/);
     await expectEveryControlNamed(office);
     // 44 px touch targets for every control of the section.
     for (const button of await points.getByRole('button').all()) {
@@ -104,5 +90,28 @@ describe('browser: outlet restore', () => {
       .poll(async () => (await points.getByRole('listitem').first().textContent()) ?? '', { timeout: 10_000 })
       .toMatch(/restored by .*Item: Kentang Goreng \(changed\)/);
     expect(await points.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
+
+    // Every control of the screen (header, sections, restore) is a 44 px touch target.
+    for (const control of [
+      ...(await office.getByRole('button').all()),
+      ...(await office.getByRole('link').all()),
+      ...(await office.getByRole('combobox').all()),
+    ]) {
+      const box = await control.boundingBox();
+      expect(box && box.height >= 44 && box.width >= 44, `${await control.textContent()} is at least 44 × 44 px`).toBe(true);
+    }
+
+    // In Bahasa Indonesia the settings have their Indonesian labels, still never their keys.
+    await office.getByRole('combobox', { name: 'Language' }).selectOption('id');
+    const pointsId = office.getByRole('list', { name: 'Titik pemulihan' });
+    await pointsId
+      .getByText(/Pengaturan: Waktu peringatan dapur \(diubah\)/)
+      .first()
+      .waitFor();
+    const textId = (await pointsId.textContent()) ?? '';
+    expect(textId).toContain('Pengaturan: Awal hari usaha (diubah)');
+    expect(textId).toContain('oleh pengaturan awal');
+    expect(textId).not.toMatch(/businessDayStart|kitchenWarnSeconds|kitchenLateSeconds|manualDiscountLimitBp|timeZone|serviceCharge|by setup/);
+    await office.screenshot({ path: path.join(SCREENSHOTS, 'office-restore-id.png') });
   });
 });

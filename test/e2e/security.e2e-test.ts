@@ -4,13 +4,12 @@
  * reported (zod runs jitless, no inline scripts or styles); a page of another origin cannot
  * frame the back-office (frame-ancestors 'none').
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { eventually } from '@kiosk/shared/testing';
-import { CHROMIUM, CHROMIUM_MISSING, CONTEXT_OPTIONS, pair, signIn, startBrowserSystem, type BrowserSystem } from './browser';
+import { CONTEXT_OPTIONS, pair, signIn, useBrowserSystem } from './browser';
 
 /** Every CSP violation a page reports: the console's "Refused to …" lines and `securitypolicyviolation` events. */
 async function watchCsp(context: BrowserContext): Promise<string[]> {
@@ -28,23 +27,13 @@ async function watchCsp(context: BrowserContext): Promise<string[]> {
 }
 
 describe('browser: security headers', () => {
-  test('chromium is installed', () => {
-    expect(existsSync(CHROMIUM), CHROMIUM_MISSING).toBe(true);
-  });
-
-  let system: BrowserSystem;
-  beforeAll(async () => {
-    system = await startBrowserSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const system = useBrowserSystem();
 
   test('/pos and /office work under the CSP with no violation reported', async () => {
-    const { browser, kiosk } = system;
+    const { browser, kiosk } = system();
     const context = await browser.newContext(CONTEXT_OPTIONS);
     const violations = await watchCsp(context);
-    const pos = await pair(context, system, 'terminal', 'Kasir CSP');
+    const pos = await pair(context, system(), 'terminal', 'Kasir CSP');
     await signIn(pos, '1234');
     const menu = pos.getByRole('region', { name: 'Menu' });
     await menu.getByRole('button').first().click();
@@ -71,7 +60,7 @@ describe('browser: security headers', () => {
   });
 
   test('a page of another origin cannot frame the back-office', async () => {
-    const { browser, kiosk } = system;
+    const { browser, kiosk } = system();
     // Another origin (another port) with a page that frames /office, as a clickjacking page would.
     const framer = http.createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');

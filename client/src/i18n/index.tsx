@@ -66,7 +66,7 @@ export function LanguageSwitch() {
       <span className="sr-only">{t('language')}</span>
       <select
         aria-label={t('language')}
-        className="rounded border border-slate-300 bg-white px-2 py-1 text-slate-900"
+        className="min-h-[44px] rounded border border-slate-300 bg-white px-2 py-1 text-slate-900"
         value={language}
         onChange={(e) => setLanguage(e.target.value as Language)}
       >

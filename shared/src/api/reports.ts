@@ -216,12 +216,18 @@ export interface OrderDetail extends OrderListEntry {
 }
 
 export interface CashDrawerEvent {
-  id: number;
-  kind: 'float' | 'cash_in' | 'cash_out' | 'count';
+  /** A back-office entry's row id; a drawer opening's event id (UUIDv7) from the day document. */
+  id: number | string;
+  /** 'drawer_open': opened at a terminal outside a sale, with a manager's approval (amount 0). */
+  kind: 'float' | 'cash_in' | 'cash_out' | 'count' | 'drawer_open';
   amount: number;
   note: string | null;
   actor: string;
   at: string;
+  /** drawer_open: the approving manager's staff id. */
+  approvedBy?: string;
+  /** drawer_open: why the approval's signature does not verify, null when it does. */
+  approvalProblem?: string | null;
 }
 
 export interface CashDrawer {
@@ -237,6 +243,7 @@ export interface CashDrawer {
   counted: number | null;
   /** counted − expected: positive = over, negative = short; null until counted. */
   overShort: number | null;
+  /** Oldest first: back-office entries and drawer openings at terminals. */
   events: CashDrawerEvent[];
 }
 

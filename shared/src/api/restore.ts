@@ -13,18 +13,27 @@ export type RestoreSection = (typeof RESTORE_SECTIONS)[number];
 /** One entry that differs: an item by its name, a setting by its key. */
 export interface RestoreChange {
   section: RestoreSection | 'devices';
-  /** What people call it (item, category, staff member's name; the setting's key). */
+  /**
+   * What people call it (item, category, staff member's name); for settings, the setting's key
+   * (`keyof OutletSettings`), which clients translate. Empty when the entry has no name.
+   */
   label: string;
   change: 'added' | 'removed' | 'changed';
 }
+
+/** Writers without a name: an account removed since, the setup (`kiosk` CLI, demo seed), the system itself. */
+export const UNKNOWN_WRITERS = ['removed_account', 'setup', 'system'] as const;
+export type UnknownWriter = (typeof UNKNOWN_WRITERS)[number];
 
 export interface RestorePoint {
   /** The last log row of the group: restoring brings the document to its state after this row. */
   pointId: number;
   /** ISO time of that row. */
   at: string;
-  /** Who wrote the group (a person's or device's name, never an id). */
+  /** Who wrote the group (a person's or device's name, never an id; English words when `byUnknown`). */
   by: string;
+  /** Set when the writer has no name to show: clients show their own words for it. */
+  byUnknown?: UnknownWriter;
   /** The group is a restore (written by `POST /restore`). */
   restore: boolean;
   /** Number of log rows in the group. */

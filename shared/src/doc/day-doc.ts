@@ -2,7 +2,7 @@
  * Typed accessors over a business day's document (`{tenant}/{outlet}/{YYYY-MM-DD}`).
  */
 import * as Y from 'yjs';
-import { orderEventSchema, orderHeaderSchema, type OrderEvent, type OrderHeader } from '../protocol/schemas';
+import { drawerEventSchema, orderEventSchema, orderHeaderSchema, type DrawerEvent, type OrderEvent, type OrderHeader } from '../protocol/schemas';
 import { DAY, ORDER } from './layout';
 
 export interface OrderRecord {
@@ -80,4 +80,19 @@ export function orderEvents(day: Y.Doc, orderId: string): Y.Array<OrderEvent> {
   const events = orderMap.get(ORDER.events);
   if (!(events instanceof Y.Array)) throw new Error(`order ${orderId} has no event log`);
   return events as Y.Array<OrderEvent>;
+}
+
+/** The day's cash-drawer events (for appending; see `openDrawer`). */
+export function drawerArray(day: Y.Doc): Y.Array<DrawerEvent> {
+  return day.getArray(DAY.drawer) as Y.Array<DrawerEvent>;
+}
+
+/** Every readable cash-drawer event of the day, once per id, oldest first (at, then id). Bad entries are skipped. */
+export function readDrawerEvents(day: Y.Doc): DrawerEvent[] {
+  const byId = new Map<string, DrawerEvent>();
+  for (const raw of drawerArray(day).toArray()) {
+    const parsed = drawerEventSchema.safeParse(raw);
+    if (parsed.success && !byId.has(parsed.data.id)) byId.set(parsed.data.id, parsed.data);
+  }
+  return [...byId.values()].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,6 +4,8 @@ import * as Y from 'yjs';
 import { seedDemoOutlet } from '../demo/cafe';
 import { addPayment, cancelOrder, refund, setStationStatus } from '../domain/order-events';
 import { submitOrder } from '../domain/submit-order';
+import { openDrawer } from '../domain/drawer';
+import { generateStaffKeyPair } from '../domain/staff-keys';
 import { setOrderNumber, ordersMap } from './day-doc';
 import { checkDayUpdate, isWritableDay, writableDays, WriteRuleViolation, type DayWriteContext } from './day-write-rules';
 import { DAY, ORDER } from './layout';
@@ -442,4 +444,46 @@ describe('day write rules: property', () => {
       { numRuns: 150, seed: 20261202 },
     );
   }, 60_000); // 150 random histories of up to 25 edits, CPU-bound: seconds on a loaded 2-core box
+});
+
+describe('day write rules: cash drawer openings (no sale)', () => {
+  const approver = { staffId: 'staff-budi', pair: generateStaffKeyPair() };
+  const open = (w: World, device: string, e: Partial<{ deviceId: string; staffId: string }> = {}) =>
+    w.edit(device, (doc) => openDrawer(doc, { deviceId: device, approver, ...e }, { now: MORNING }));
+
+  test('a terminal appends openings; the relay and every device hold them', () => {
+    const w = new World();
+    w.device('T2');
+    w.send('T1', open(w, 'T1', { staffId: 'staff-sari' }));
+    w.send('T2', open(w, 'T2'));
+    expect(w.relay.getArray(DAY.drawer).length).toBe(2);
+    expect(w.device('T2').doc.getArray(DAY.drawer).length).toBe(2);
+  });
+
+  test('refused: from a kitchen display, naming another device, an unknown approver, an unsigned or malformed event, a removal', () => {
+    // Each attempt on a world of its own: a refused edit stays in the sender's copy.
+    const attempt = (device: string, fn: (doc: Y.Doc) => void, role = 'terminal') => {
+      const w = new World();
+      w.device(device, role);
+      return refused(() => w.send(device, w.edit(device, fn)));
+    };
+    const push = (value: unknown) => (doc: Y.Doc) => doc.getArray(DAY.drawer).push([value]);
+    expect(attempt('K1', (doc) => openDrawer(doc, { deviceId: 'K1', approver }, { now: MORNING }), 'kitchen')).toMatch(
+      /kitchen display cannot open the cash drawer/,
+    );
+    expect(attempt('T1', (doc) => openDrawer(doc, { deviceId: 'T9', approver }, { now: MORNING }))).toMatch(/names device T9 but was written by device T1/);
+    expect(attempt('T1', (doc) => openDrawer(doc, { deviceId: 'T1', approver: { ...approver, staffId: 'staff-nobody' } }, { now: MORNING }))).toMatch(
+      /names staff staff-nobody/,
+    );
+    expect(attempt('T1', push({ id: 'e-1', at: MORNING, deviceId: 'T1', kind: 'drawer_open', approvedBy: 'staff-budi' }))).toMatch(
+      /invalid drawer event: .*approval/,
+    );
+    expect(attempt('T1', push({ id: 'e-2', at: MORNING, deviceId: 'T1', kind: 'cash_out', amount: 50000 }))).toMatch(/invalid drawer event/);
+
+    const w = new World();
+    w.send('T1', open(w, 'T1'));
+    const removal = w.edit('T1', (doc) => doc.getArray(DAY.drawer).delete(0, 1));
+    expect(refused(() => w.send('T1', removal))).toMatch(/nothing in a day document may be deleted/);
+    expect(w.relay.getArray(DAY.drawer).length).toBe(1);
+  });
 });

@@ -10,6 +10,8 @@
  *   and `number` (only the numbering authority — a trusted connection — and only once);
  * - `deviceSeq` has one key per device, written only by that device (overwriting its own
  *   previous value is the one deletion a day document ever sees);
+ * - `drawer` gets cash-drawer events appended (a drawer opened outside a sale), by terminals,
+ *   never removed or rewritten;
  * - a kitchen display only appends kitchen events (bump, recall);
  * - nothing else: no other root type, no other content, no other deletion.
  *
@@ -18,7 +20,7 @@
  * mutates either, and it has no clock (the day window is `writableDays`, computed by the caller).
  */
 import * as Y from 'yjs';
-import { formatZodError, orderEventSchema, orderHeaderSchema } from '../protocol/schemas';
+import { drawerEventSchema, formatZodError, orderEventSchema, orderHeaderSchema } from '../protocol/schemas';
 import { businessDayOf, shiftDay, type BusinessDaySettings } from '../domain/business-day';
 import { DAY, ORDER } from './layout';
 
@@ -202,6 +204,7 @@ class Checker {
     if ('root' in place.parent) {
       if (place.parent.root === DAY.orders) return this.checkOrderEntry(item, place);
       if (place.parent.root === DAY.deviceSeq) return this.checkDeviceSeq(item, place);
+      if (place.parent.root === DAY.drawer) return this.checkDrawer(item, place, offset);
       throw new WriteRuleViolation('write_rule', `writes ${JSON.stringify(place.parent.root)}, which is not part of a day document`);
     }
     const container = this.containerOf(place.parent.item);
@@ -265,6 +268,20 @@ class Checker {
         throw new WriteRuleViolation('write_rule', `a kitchen display may only bump or recall, not write a ${event.kind} event (order ${orderId})`);
       }
       this.checkStaff(event.staffId, `${event.kind} event of order ${orderId}`);
+    }
+  }
+
+  private checkDrawer(item: Y.Item, place: Place, offset: number): void {
+    if (!(item.content instanceof Y.ContentAny)) throw new WriteRuleViolation('write_rule', 'drawer events must be plain values');
+    if (place.key !== null) throw new WriteRuleViolation('write_rule', 'drawer is an array, not a map');
+    for (const raw of item.content.arr.slice(offset)) {
+      const parsed = drawerEventSchema.safeParse(raw);
+      if (!parsed.success) throw new WriteRuleViolation('write_rule', `invalid drawer event: ${formatZodError(parsed.error, 'drawer')}`);
+      const event = parsed.data;
+      this.attribute(item.id.client, event.deviceId, `${event.kind} drawer event ${event.id}`);
+      if (this.kitchenWrote(item.id.client)) throw new WriteRuleViolation('write_rule', 'a kitchen display cannot open the cash drawer');
+      this.checkStaff(event.staffId, `${event.kind} drawer event ${event.id}`);
+      this.checkStaff(event.approvedBy, `approver of ${event.kind} drawer event ${event.id}`);
     }
   }
 

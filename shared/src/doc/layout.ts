@@ -22,6 +22,7 @@
  *        'number'  number        authoritative daily number, written only by the projector
  *   getMap('deviceSeq')       deviceId → last per-day sequence used by that device
  *                             (only that device writes its own key, so no conflicts)
+ *   getArray('drawer')        DrawerEvent, append-only: the cash drawer opened outside a sale
  */
 export const OUTLET = {
   settings: 'settings',
@@ -41,6 +42,7 @@ export const STAFF_KEYS = {
 export const DAY = {
   orders: 'orders',
   deviceSeq: 'deviceSeq',
+  drawer: 'drawer',
 } as const;
 
 export const ORDER = {

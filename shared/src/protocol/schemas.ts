@@ -271,6 +271,15 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventKind = OrderEvent['kind'];
 
+/**
+ * The cash drawer opened outside a sale ("no sale"), approved by a manager who signs it
+ * (`drawerApprovalClaim`). Appended to the day document's `drawer` array, append-only like
+ * order events; the cash-drawer report lists it. The signature is required: there is no
+ * document from before it to stay readable.
+ */
+export const drawerEventSchema = z.object({ ...eventBase, kind: z.literal('drawer_open'), approvedBy: id, approval: approvalSchema });
+export type DrawerEvent = z.infer<typeof drawerEventSchema>;
+
 /** Input of `submitOrder`. */
 export const submitOrderInputSchema = z.object({
   deviceId: id,

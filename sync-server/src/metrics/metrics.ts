@@ -3,6 +3,7 @@
  * global one) so a test process can run many servers side by side.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RelayMemoryStats } from '../relay/relay';
 
 /** Where an applied update came from (label `source` of kiosk_relay_updates_total). */
 export type UpdateSource = 'device' | 'server' | 'tail' | 'upstream';
@@ -52,6 +53,52 @@ export interface MetricSources {
   loadedDocs(): number;
   queuedUpdates(): number;
   upstreamLinks(): { connected: number; total: number };
+  /** `RelayCore.memoryStats()`, read once per scrape (null before the relay started). Absent: no memory gauges. */
+  memory?(): RelayMemoryStats | null;
+}
+
+/** Gauges of `RelayMemoryStats`: what devices can make the relay hold (see relay/README.md, memory limits). */
+const MEMORY_GAUGES: ReadonlyArray<[name: string, help: string, figure: keyof Omit<RelayMemoryStats, 'upgradesRefused'>]> = [
+  ['kiosk_relay_awareness_states', 'Presence states held, over every loaded document', 'awarenessStates'],
+  ['kiosk_relay_awareness_meta_entries', 'y-protocols awareness.meta entries held', 'awarenessMeta'],
+  ['kiosk_relay_awareness_owned_ids', 'Presence client ids owned by a connection', 'awarenessOwnedIds'],
+  ['kiosk_relay_awareness_tombstones', 'Presence tombstones held', 'awarenessTombstones'],
+  ['kiosk_relay_awareness_dropped_entries', 'Presence entries dropped since start (foreign, echoes, made up)', 'awarenessDropped'],
+  ['kiosk_relay_buffered_bytes', 'Bytes waiting in WebSocket send buffers, over every connection', 'bufferedBytes'],
+  ['kiosk_relay_lagging_readers', 'Connections whose send buffer is over the slow-reader limit', 'laggingReaders'],
+  ['kiosk_relay_slow_readers_terminated', 'Slow readers terminated since start', 'slowReadersTerminated'],
+  ['kiosk_relay_pending_upgrades', 'WebSocket upgrades being authenticated', 'pendingUpgrades'],
+];
+
+function memoryGauges(memory: () => RelayMemoryStats | null, registers: Registry[]): void {
+  // One walk of the relay per scrape, shared by every gauge: the first collect() reads, the rest reuse.
+  let cached: { at: number; stats: RelayMemoryStats | null } | null = null;
+  const read = () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 1_000) cached = { at: now, stats: memory() };
+    return cached.stats;
+  };
+  for (const [name, help, figure] of MEMORY_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read()?.[figure] ?? 0);
+      },
+    });
+  }
+  new Gauge({
+    name: 'kiosk_relay_upgrades_refused',
+    help: 'WebSocket upgrades refused since start, by HTTP status (429 per address, 503 overall)',
+    labelNames: ['status'],
+    registers,
+    collect() {
+      const refused = read()?.upgradesRefused ?? { 429: 0, 503: 0 };
+      this.set({ status: '429' }, refused[429]);
+      this.set({ status: '503' }, refused[503]);
+    },
+  });
 }
 
 export function createRelayMetrics(sources: MetricSources, options: { defaultMetrics?: boolean } = {}): RelayMetrics {
@@ -93,6 +140,7 @@ export function createRelayMetrics(sources: MetricSources, options: { defaultMet
       this.set({ state: 'disconnected' }, total - connected);
     },
   });
+  if (sources.memory) memoryGauges(sources.memory.bind(sources), registers);
   return {
     registry,
     updates: new Counter({ name: 'kiosk_relay_updates_total', help: 'Updates applied to documents (rate() = updates/s)', labelNames: ['source'], registers }),

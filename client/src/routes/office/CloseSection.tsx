@@ -4,8 +4,8 @@
  * shows under "late orders" and "adjustments" until the next Z report carries it.
  */
 import { useState } from 'react';
-import type { CashDrawer, XReport, ZReportsResponse, ZReportView } from '@kiosk/shared';
-import { useT } from '../../i18n';
+import type { CashDrawer, CashDrawerEvent, CatalogView, XReport, ZReportsResponse, ZReportView } from '@kiosk/shared';
+import { useI18n, useT } from '../../i18n';
 import {
   buttonClass,
   ConfirmButton,
@@ -177,6 +177,7 @@ function DrawerPanel({ day, drawer, closed, onChange }: { day: string; drawer: C
         <Figure label={t('drawerCounted')} value={drawer.counted === null ? '—' : money(drawer.counted)} />
         <Figure label={t('overShort')} value={drawer.overShort === null ? '—' : money(drawer.overShort)} />
       </dl>
+      <DrawerOpenings events={drawer.events} />
       {!closed && (
         <form
           className="flex flex-wrap items-end gap-3"
@@ -210,6 +211,31 @@ function DrawerPanel({ day, drawer, closed, onChange }: { day: string; drawer: C
       )}
       <ErrorLine error={action.error} />
     </Panel>
+  );
+}
+
+/** Drawer openings outside a sale at terminals (no sale), by device and approver name; an approval that does not verify is marked. */
+function DrawerOpenings({ events }: { events: CashDrawerEvent[] }) {
+  const t = useT();
+  const { language } = useI18n();
+  const opens = events.filter((e) => e.kind === 'drawer_open');
+  const catalog = useLoad<CatalogView>(opens.length > 0 ? '/catalog' : null);
+  if (opens.length === 0) return null;
+  const staffName = (id: string | undefined) => catalog.data?.staff.find((s) => s.id === id)?.name ?? t('drawerUnknownPerson');
+  const deviceName = (actor: string) => catalog.data?.devices.find((d) => `device:${d.id}` === actor)?.name ?? t('drawerUnknownDevice');
+  const time = (iso: string) => new Date(iso).toLocaleTimeString(language === 'id' ? 'id-ID' : 'en-GB', { timeStyle: 'short' });
+  return (
+    <section aria-label={t('drawerOpenings')} className="mb-4">
+      <h3 className="mb-1 font-semibold">{t('drawerOpenings')}</h3>
+      <ul className="flex flex-col gap-1 text-sm">
+        {opens.map((e) => (
+          <li key={e.id}>
+            {t('drawerOpeningLine', { time: time(e.at), device: deviceName(e.actor), name: staffName(e.approvedBy) })}
+            {e.approvalProblem && <span className="ml-2 rounded bg-rose-100 px-2 py-0.5 text-rose-800">{t('drawerApprovalUnverified')}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -133,7 +133,7 @@ function OfficeShell({ session, onSession }: { session: OfficeSession; onSession
         {session.outlets.length > 1 && (
           <select
             aria-label={t('outlet')}
-            className="rounded bg-white px-2 py-1 text-slate-900"
+            className="min-h-[44px] rounded bg-white px-2 py-1 text-slate-900"
             value={session.outlet}
             onChange={(e) => {
               setSettings(null);
@@ -148,7 +148,7 @@ function OfficeShell({ session, onSession }: { session: OfficeSession; onSession
           </select>
         )}
         <span className="text-sm">{session.user.name}</span>
-        <button className="rounded px-2 py-1 text-sm ring-1 ring-white/40" onClick={() => void api.signOut()}>
+        <button className="min-h-[44px] min-w-[44px] rounded px-3 py-1 text-sm ring-1 ring-white/40" onClick={() => void api.signOut()}>
           {t('signOut')}
         </button>
         <LanguageSwitch />
@@ -160,7 +160,7 @@ function OfficeShell({ session, onSession }: { session: OfficeSession; onSession
             to={s.path ? '/office/$' : '/office'}
             params={s.path ? { _splat: s.path } : {}}
             aria-current={s === section ? 'page' : undefined}
-            className={`rounded px-3 py-1.5 ${s === section ? 'bg-slate-900 text-white' : 'hover:bg-slate-100'}`}
+            className={`flex min-h-[44px] items-center rounded px-3 py-1.5 ${s === section ? 'bg-slate-900 text-white' : 'hover:bg-slate-100'}`}
           >
             {t(s.label)}
           </Link>

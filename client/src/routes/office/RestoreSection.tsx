@@ -6,7 +6,7 @@
  * converges on it and the history stays whole (a restore can itself be undone the same way).
  */
 import { useState } from 'react';
-import type { RestoreChange, RestorePoint, RestorePointsResponse, RestoreResult } from '@kiosk/shared';
+import type { OutletSettings, RestoreChange, RestorePoint, RestorePointsResponse, RestoreResult, UnknownWriter } from '@kiosk/shared';
 import { useI18n, useT, type Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { ErrorLine, Panel, useAction, useLoad, useOffice } from './kit';
@@ -29,8 +29,33 @@ const CHANGE_KEY: Record<RestoreChange['change'], MessageKey> = {
   changed: 'restoreChangeChanged',
 };
 
+/** Every setting by what an owner calls it: a new setting fails to compile until it has a label. */
+export const SETTING_KEY: Record<keyof OutletSettings, MessageKey> = {
+  name: 'settingName',
+  currency: 'settingCurrency',
+  locale: 'settingLocale',
+  timeZone: 'settingTimeZone',
+  businessDayStart: 'settingBusinessDayStart',
+  taxes: 'settingTaxes',
+  serviceCharge: 'settingServiceCharge',
+  manualDiscountLimitBp: 'settingManualDiscountLimit',
+  kitchenWarnSeconds: 'settingKitchenWarn',
+  kitchenLateSeconds: 'settingKitchenLate',
+};
+const WRITER_KEY: Record<UnknownWriter, MessageKey> = {
+  removed_account: 'restoreWriterRemovedAccount',
+  setup: 'restoreWriterSetup',
+  system: 'restoreWriterSystem',
+};
+
+/** What the owner reads for a change's entry: never a raw setting key or id. */
+export function changeLabel(t: Translate, c: RestoreChange): string {
+  if (c.section === 'settings') return Object.hasOwn(SETTING_KEY, c.label) ? t(SETTING_KEY[c.label as keyof OutletSettings]) : t('restoreSettingOther');
+  return c.label || t('restoreUnnamed');
+}
+
 function describeChanges(t: Translate, changes: readonly RestoreChange[], more: number): string {
-  const parts = changes.map((c) => `${t(SECTION_KEY[c.section])}: ${c.label} (${t(CHANGE_KEY[c.change])})`);
+  const parts = changes.map((c) => `${t(SECTION_KEY[c.section])}: ${changeLabel(t, c)} (${t(CHANGE_KEY[c.change])})`);
   if (more > 0) parts.push(t('restoreMore', { count: more }));
   return parts.join(' · ');
 }
@@ -67,7 +92,7 @@ export function RestoreSection() {
           <li key={point.pointId} className="flex flex-wrap items-center gap-3 rounded border border-slate-200 p-3">
             <div className="min-w-0 flex-1">
               <p className="font-semibold">
-                {time(point.at)} · {t(point.restore ? 'restoreRestoredBy' : 'restoreBy', { name: point.by })}
+                {time(point.at)} · {t(point.restore ? 'restoreRestoredBy' : 'restoreBy', { name: point.byUnknown ? t(WRITER_KEY[point.byUnknown]) : point.by })}
                 {i === 0 && <span className="ml-2 rounded bg-slate-200 px-2 py-0.5 text-xs">{t('restoreCurrent')}</span>}
               </p>
               <p className="text-sm text-slate-600">{point.changes.length ? describeChanges(t, point.changes, point.more) : t('restoreNoChanges')}</p>

@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import {
   discountApprovalClaim,
+  openDrawer,
   price,
   signApproval,
   submitOrder,
@@ -149,6 +150,9 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
   const [paying, setPaying] = useState<CartLine[] | null>(null);
   const [receiptId, setReceiptId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Opening the drawer outside a sale ("no sale"): a manager's PIN signs the day document's event.
+  const [askDrawer, setAskDrawer] = useState(false);
+  const [drawerOpenedBy, setDrawerOpenedBy] = useState<string | null>(null);
 
   const rateBp = Math.round((Number(discountPercent) || 0) * 100);
   const manualDiscount = rateBp > 0 ? { rateBp, ...(approvedBy ? { approvedBy } : {}) } : undefined;
@@ -253,7 +257,21 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           >
             {t('todaysOrders')} ({orders.length})
           </button>
+          <button
+            className="ml-auto min-h-[44px] rounded-lg bg-white px-4 py-2 font-semibold ring-1 ring-slate-300"
+            onClick={() => {
+              setDrawerOpenedBy(null);
+              setAskDrawer(true);
+            }}
+          >
+            {t('openDrawer')}
+          </button>
         </div>
+        {drawerOpenedBy && (
+          <p role="status" className="rounded bg-emerald-50 p-2 text-emerald-900">
+            {t('drawerOpened', { name: drawerOpenedBy })}
+          </p>
+        )}
         {(error ?? problem) && (
           <p role="alert" className="rounded bg-rose-100 p-2 text-rose-800">
             {error ?? t('cannotPrice', { message: problem ?? '' })}
@@ -312,6 +330,24 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           onApproved={(unlocked) => {
             setApprover(unlocked);
             setAskApproval(false);
+          }}
+        />
+      )}
+      {askDrawer && (
+        <PinDialog
+          title={t('openDrawerApproval')}
+          staff={outlet.staff}
+          envelopes={envelopes}
+          requireManager
+          onClose={() => setAskDrawer(false)}
+          onApproved={({ member: manager, pair }) => {
+            setAskDrawer(false);
+            try {
+              openDrawer(day.doc, { deviceId: session.credentials.deviceId, staffId: staff.id, approver: { staffId: manager.id, pair } }, { now: Date.now() });
+              setDrawerOpenedBy(manager.name);
+            } catch (e) {
+              setError(e instanceof Error ? e.message : String(e));
+            }
           }}
         />
       )}

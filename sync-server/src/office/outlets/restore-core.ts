@@ -17,7 +17,7 @@
  * - devices: never (pairing and revocation are security state).
  */
 import * as Y from 'yjs';
-import { OUTLET, RESTORE_SECTIONS, type RestoreChange, type RestorePoint, type RestoreSection } from '@kiosk/shared';
+import { OUTLET, RESTORE_SECTIONS, type RestoreChange, type RestorePoint, type RestoreSection, type UnknownWriter } from '@kiosk/shared';
 
 /**
  * Marks the log rows a restore wrote (`user:…#restore`): a restore is always a point of its own,
@@ -44,8 +44,9 @@ export function sectionsOf(doc: Y.Doc): SectionState {
   return out;
 }
 
+// An entry without a name gets an empty label, never its id (clients say "unnamed").
 const labelOf = (section: RestoreSection | 'devices', key: string, value: unknown): string =>
-  section === 'settings' ? key : typeof (value as { name?: unknown })?.name === 'string' ? (value as { name: string }).name : key;
+  section === 'settings' ? key : typeof (value as { name?: unknown })?.name === 'string' ? (value as { name: string }).name : '';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -70,7 +71,7 @@ export interface PointsOptions {
   /** Newest points returned (default 100). */
   limit?: number;
   /** Name of the writer of a row (`user:…`, `staff:…`, a device id) — never shown as an id. */
-  nameOf: (deviceId: string) => string;
+  nameOf: (deviceId: string) => { by: string; byUnknown?: UnknownWriter };
 }
 
 /** Replays the log (ids ascending) and groups it into restore points, newest first. */
@@ -88,7 +89,7 @@ export function restorePoints(rows: readonly OutletLogRow[], options: PointsOpti
     points.push({
       pointId: last.id,
       at: last.createdAt.toISOString(),
-      by: options.nameOf(last.deviceId),
+      ...options.nameOf(last.deviceId),
       restore: last.deviceId.endsWith(RESTORE_SUFFIX),
       updates: group.length,
       changes: changes.slice(0, 20),

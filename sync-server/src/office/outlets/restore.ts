@@ -9,7 +9,7 @@
  * `withTenant`), then the database rows and the audit row.
  */
 import type { Request, Response } from 'express';
-import { outletDocName, type RestorePointsResponse, type RestoreResult, restoreBody } from '@kiosk/shared';
+import { outletDocName, type RestorePointsResponse, type RestoreResult, restoreBody, type UnknownWriter } from '@kiosk/shared';
 import { withTenant, type TenantTransaction } from '@kiosk/store';
 import { writeAudit } from '../http/audit';
 import { actorId, outletOf, principalOf, type ApiContext } from '../http/context';
@@ -23,7 +23,7 @@ async function outletLog(trx: TenantTransaction, docName: string): Promise<Outle
 }
 
 /** Writer id → a name people know (users by name or email, staff and devices by name). */
-async function namer(trx: TenantTransaction, outlet: string): Promise<(deviceId: string) => string> {
+async function namer(trx: TenantTransaction, outlet: string): Promise<(deviceId: string) => { by: string; byUnknown?: UnknownWriter }> {
   const users = await trx.selectFrom('users').select(['id', 'name', 'email']).execute();
   const staff = await trx.selectFrom('staff').select(['id', 'name']).where('outlet_id', '=', outlet).execute();
   const devices = await trx.selectFrom('devices').select(['id', 'name']).where('outlet_id', '=', outlet).execute();
@@ -31,8 +31,13 @@ async function namer(trx: TenantTransaction, outlet: string): Promise<(deviceId:
   for (const u of users) names.set(`user:${u.id}`, u.name && u.name !== u.id ? u.name : u.email);
   for (const s of staff) names.set(`staff:${s.id}`, s.name);
   for (const d of devices) names.set(d.id, d.name);
-  const nameOf = (id: string) =>
-    names.get(id) ?? (id.startsWith('user:') || id.startsWith('staff:') ? 'a removed account' : id === 'cli' || id === 'seed' ? 'setup' : 'system');
+  const UNKNOWN: Record<UnknownWriter, string> = { removed_account: 'a removed account', setup: 'setup', system: 'system' };
+  const nameOf = (id: string): { by: string; byUnknown?: UnknownWriter } => {
+    const name = names.get(id);
+    if (name !== undefined) return { by: name };
+    const byUnknown: UnknownWriter = id.startsWith('user:') || id.startsWith('staff:') ? 'removed_account' : id === 'cli' || id === 'seed' ? 'setup' : 'system';
+    return { by: UNKNOWN[byUnknown], byUnknown };
+  };
   // A restore's rows carry the restorer's id with RESTORE_SUFFIX.
   return (id) => nameOf(id.endsWith(RESTORE_SUFFIX) ? id.slice(0, -RESTORE_SUFFIX.length) : id);
 }

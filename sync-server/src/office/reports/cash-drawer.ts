@@ -1,12 +1,17 @@
 /**
  * The cash drawer of a business day: opening float, cash put in or taken out, what was
  * counted at close, and what should be there (float + cash sales − cash refunds + in − out).
+ * Its events also list the drawer openings at terminals outside a sale (`drawer_open`, from
+ * the day document, amount 0, each with its approval checked), merged by time.
  */
 import { sql } from 'kysely';
 import type { ReportDb } from './report-db';
 import type { CashDrawerEvent, CashDrawer } from '@kiosk/shared';
 
-export async function cashDrawer(db: ReportDb, input: { tenant: string; outlet: string; day: string }): Promise<CashDrawer> {
+export async function cashDrawer(
+  db: ReportDb,
+  input: { tenant: string; outlet: string; day: string; drawerOpens?: readonly CashDrawerEvent[] },
+): Promise<CashDrawer> {
   const rows = await db
     .selectFrom('cash_drawer_events')
     .select(['id', 'kind', 'amount', 'note', 'actor', 'at'])
@@ -42,6 +47,9 @@ export async function cashDrawer(db: ReportDb, input: { tenant: string; outlet: 
     expected,
     counted,
     overShort: counted === null ? null : counted - expected,
-    events: rows.map((r) => ({ id: r.id, kind: r.kind, amount: r.amount, note: r.note, actor: r.actor, at: r.at.toISOString() })),
+    events: [
+      ...rows.map((r): CashDrawerEvent => ({ id: r.id, kind: r.kind, amount: r.amount, note: r.note, actor: r.actor, at: r.at.toISOString() })),
+      ...(input.drawerOpens ?? []),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
   };
 }

@@ -16,6 +16,7 @@ import {
   insertFixtureOrders,
   type FixtureOrder,
 } from '../../testing/report-fixtures';
+import { dayDocName, generateStaffKeyPair, openDrawer } from '@kiosk/shared';
 import { hashPassword } from '../auth/passwords';
 import { startApiServer, type ApiServer } from '../../testing/office-fixtures';
 
@@ -170,8 +171,20 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     expect(badAmount.body.error.field).toBe('amount');
     expect((await post({ day: DAY, kind: 'tip', amount: 1 })).body.error.field).toBe('kind');
 
+    // A terminal opened the drawer outside a sale: the day document's event is listed (amount 0).
+    // This outlet document has no approval keys, so the report says the approval does not verify.
+    const approver = { staffId: 'staff-budi', pair: generateStaffKeyPair() };
+    await api.relay.server.relay.transactDoc(dayDocName('demo', 'main', DAY), { deviceId: 'T1' }, (doc) =>
+      openDrawer(doc, { deviceId: 'T1', staffId: 'staff-sari', approver }, { now: Date.parse(`${DAY}T03:00:00Z`) }),
+    );
+    const opened = { kind: 'drawer_open', amount: 0, actor: 'device:T1', approvedBy: 'staff-budi', approvalProblem: 'no approval key for staff-budi' };
+    const drawer = await api.call('GET', `/api/outlets/main/cash-drawer?day=${DAY}`, { token: manager });
+    expect(drawer.body.events).toEqual(expect.arrayContaining([expect.objectContaining(opened)]));
+    expect(drawer.body.events.map((e: { kind: string }) => e.kind).sort()).toEqual(['cash_out', 'drawer_open', 'float']);
+
     const x = await api.call('GET', `/api/outlets/main/x-report?day=${DAY}`, { token: manager });
     expect(x.status).toBe(200);
+    expect(x.body.cashDrawer.events).toEqual(expect.arrayContaining([expect.objectContaining(opened)]));
     expect(x.body.summary).toEqual(expectedSummary(day));
     expect(x.body.closed).toBe(false);
     const cashSales = day
@@ -191,6 +204,7 @@ describe.each(testDatabaseTargets())('report endpoints on $name', (target) => {
     expect(close.body.closedBy).toBe('user:m1');
     expect(close.body.figures.summary).toEqual(expectedSummary(day));
     expect(close.body.figures.cashDrawer).toMatchObject({ counted: 500_000 + cashSales - 50_000 + 1_000, overShort: 1_000 });
+    expect(close.body.figures.cashDrawer.events).toEqual(expect.arrayContaining([expect.objectContaining(opened)]));
     const twice = await api.call('POST', '/api/outlets/main/z-reports', { token: manager, body: { day: DAY } });
     expect(twice.status).toBe(409);
     expect(twice.body.error.field).toBe('day');

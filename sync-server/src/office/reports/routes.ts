@@ -6,7 +6,16 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { businessDayOf, readOutlet, type ReportResponse, type ZReportsResponse, type ZReportView } from '@kiosk/shared';
+import {
+  businessDayOf,
+  dayDocName,
+  drawerReportEvents,
+  readOutlet,
+  type CashDrawerEvent,
+  type ReportResponse,
+  type ZReportsResponse,
+  type ZReportView,
+} from '@kiosk/shared';
 import {
   auditTrail,
   cashDrawer,
@@ -81,6 +90,15 @@ export function reportRoutes(ctx: ApiContext): Router {
     return businessDayOf(ctx.now(), settings);
   }
 
+  /**
+   * Drawer openings at terminals outside a sale: read from the day document itself (they are
+   * not projected into rows), each approval checked against the outlet's approval keys.
+   */
+  async function drawerOpens(tenant: string, outlet: string, day: string): Promise<CashDrawerEvent[]> {
+    const [dayDoc, outletDoc] = [await ctx.relay.getDoc(dayDocName(tenant, outlet, day)), await readOutletDoc(ctx, tenant, outlet)];
+    return drawerReportEvents(dayDoc, readOutlet(outletDoc));
+  }
+
   router.get('/reports/:report', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
@@ -128,8 +146,9 @@ export function reportRoutes(ctx: ApiContext): Router {
     const outlet = outletOf(res);
     const q = parseInput(dayQuery, req.query);
     const reportDay = q.day ?? (await today(p.tenant, outlet.id));
+    const opens = await drawerOpens(p.tenant, outlet.id, reportDay);
     const report = await withTenant(ctx.store, p.tenant, (trx) =>
-      xReport(trx, { tenant: p.tenant, outlet: outlet.id, day: reportDay, timeZone: outlet.time_zone }),
+      xReport(trx, { tenant: p.tenant, outlet: outlet.id, day: reportDay, timeZone: outlet.time_zone, drawerOpens: opens }),
     );
     if (q.format === 'csv') return sendCsv(res, `${outlet.id}-x-report-${reportDay}.csv`, toCsv(DAY_FIGURES_CSV_COLUMNS, dayFiguresCsvRows(report)));
     res.json({ ...report, currency: outlet.currency });
@@ -179,6 +198,8 @@ export function reportRoutes(ctx: ApiContext): Router {
     const body = parseInput(closeBody, req.body);
     const current = await today(p.tenant, outlet.id).catch(() => undefined);
     if (current && body.day > current) throw badRequest(`day: ${body.day} has not started yet (today is ${current})`, 'day');
+    // Read before the transaction (the relay is never awaited inside one, see withTenant).
+    const opens = await drawerOpens(p.tenant, outlet.id, body.day);
     const result = await withTenant(ctx.store, p.tenant, async (trx) => {
       const exists = await trx
         .selectFrom('z_reports')
@@ -206,6 +227,7 @@ export function reportRoutes(ctx: ApiContext): Router {
         outlet: outlet.id,
         day: body.day,
         timeZone: outlet.time_zone,
+        drawerOpens: opens,
         closedBy: actorId(p),
         closedAt: new Date(ctx.now()),
       });
@@ -226,7 +248,8 @@ export function reportRoutes(ctx: ApiContext): Router {
     const outlet = outletOf(res);
     const q = parseInput(dayQuery, req.query);
     const d = q.day ?? (await today(p.tenant, outlet.id));
-    const drawer = await withTenant(ctx.store, p.tenant, (trx) => cashDrawer(trx, { tenant: p.tenant, outlet: outlet.id, day: d }));
+    const opens = await drawerOpens(p.tenant, outlet.id, d);
+    const drawer = await withTenant(ctx.store, p.tenant, (trx) => cashDrawer(trx, { tenant: p.tenant, outlet: outlet.id, day: d, drawerOpens: opens }));
     res.json(drawer);
   });
 
@@ -234,6 +257,7 @@ export function reportRoutes(ctx: ApiContext): Router {
     const p = principalOf(res);
     const outlet = outletOf(res);
     const body = parseInput(cashBody, req.body);
+    const opens = await drawerOpens(p.tenant, outlet.id, body.day);
     const drawer = await withTenant(ctx.store, p.tenant, async (trx) => {
       const closed = await trx
         .selectFrom('z_reports')
@@ -261,7 +285,7 @@ export function reportRoutes(ctx: ApiContext): Router {
         action: `cash.${body.kind}`,
         details: { day: body.day, amount: body.amount, note: body.note, by: p.name },
       });
-      return cashDrawer(trx, { tenant: p.tenant, outlet: outlet.id, day: body.day });
+      return cashDrawer(trx, { tenant: p.tenant, outlet: outlet.id, day: body.day, drawerOpens: opens });
     });
     res.status(201).json(drawer);
   });

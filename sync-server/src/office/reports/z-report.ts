@@ -14,13 +14,15 @@ import { cashDrawer } from './cash-drawer';
 import { salesByPaymentMethod, salesSummary, summaryByDay } from './sales';
 import type { PaymentSales, SalesSummary } from '@kiosk/shared';
 import type { ReportDb } from './report-db';
-import type { LateOrder, Adjustment, DayFigures, XReport, ZReportView } from '@kiosk/shared';
+import type { Adjustment, CashDrawerEvent, DayFigures, LateOrder, XReport, ZReportView } from '@kiosk/shared';
 
 interface DayInput {
   tenant: string;
   outlet: string;
   day: string;
   timeZone: string;
+  /** The day document's drawer openings (`drawerReportEvents`), listed with the cash drawer. */
+  drawerOpens?: readonly CashDrawerEvent[];
 }
 
 const SUMMARY_KEYS = [
@@ -112,7 +114,7 @@ async function dayFigures(db: ReportDb, input: DayInput): Promise<DayFigures> {
   const [summary, payments, drawer, late] = [
     await salesSummary(db, range),
     await salesByPaymentMethod(db, range),
-    await cashDrawer(db, { tenant: input.tenant, outlet: input.outlet, day: input.day }),
+    await cashDrawer(db, { tenant: input.tenant, outlet: input.outlet, day: input.day, drawerOpens: input.drawerOpens }),
     await lateData(db, input),
   ];
   return { day: input.day, summary, payments, cashDrawer: drawer, adjustments: late.adjustments, lateOrders: late.lateOrders };
