@@ -292,6 +292,43 @@ describe.each(testDatabaseTargets())('hostile devices on $name', (target) => {
     });
     ws.close();
   });
+
+  test("the projector flags what got through: the order T2 relayed in T1's name (device_mismatch, by T2), a line priced 1 (price_mismatch)", async () => {
+    // A header like a terminal's, with the line priced 1 instead of the menu price, sent live by T2 as its own order.
+    const scratch = new Y.Doc();
+    const { id } = submitOrder(outlet, scratch, { deviceId: 'T2', staffId: 'staff-sari', type: 'takeaway', lines: [kopi] }, { now: NOW + 300 });
+    const real = ordersMap(scratch).get(id)!.get(ORDER.header) as OrderHeader;
+    const cheap = { ...real, lines: [{ ...real.lines[0], unitPrice: 1, gross: 1 }] } as OrderHeader;
+    const attacker = relay.client(DAY, tokens.T2);
+    await attacker.synced();
+    attacker.doc.transact(() => {
+      const order = new Y.Map<unknown>();
+      ordersMap(attacker.doc).set(id, order);
+      order.set(ORDER.header, cheap);
+      order.set(ORDER.events, new Y.Array());
+    });
+    const trustOf = async (orderId: string) =>
+      (await store.db.selectFrom('orders').select('trust_flags').where('id', '=', orderId).executeTakeFirst())?.trust_flags as
+        Array<{ flag: string; field?: string; claimed?: unknown; expected?: unknown; writer?: string }> | undefined;
+    await eventually(async () =>
+      expect(await trustOf(id)).toEqual(expect.arrayContaining([expect.objectContaining({ flag: 'price_mismatch', field: 'lines.0.unitPrice', claimed: 1 })])),
+    );
+    attacker.destroy();
+    // The impersonating order relayed as catch-up (test above): its client id was claimed for T1, delivered by T2.
+    const relayed = await store.db
+      .selectFrom('orders')
+      .select(['id', 'trust_flags'])
+      .where('doc_name', '=', DAY)
+      .where('device_id', '=', 'T1')
+      .where('id', 'not in', paid)
+      .execute();
+    expect(relayed).toHaveLength(1);
+    for (const row of relayed) {
+      expect(row.trust_flags).toEqual(expect.arrayContaining([expect.objectContaining({ flag: 'device_mismatch', claimed: 'T1', writer: 'T2' })]));
+    }
+    // The honest orders carry no finding.
+    for (const orderId of paid) expect(await trustOf(orderId)).toEqual([]);
+  });
 });
 
 /**
