@@ -124,6 +124,37 @@ describe.each(testDatabaseTargets())('reports on $name', (target) => {
     expect(await kitchenTimes(store.db, range)).toEqual(expectedKitchen(day));
   });
 
+  test("flagged orders: the projector's trust findings, with the devices and staff by name (a staff id never seen is not shown)", async () => {
+    const order = day[7];
+    await sql`insert into tenants (tenant_id, name) values (${TENANT}, 'Demo') on conflict do nothing`.execute(store.db);
+    await sql`insert into outlets (tenant_id, id, name, time_zone, currency) values (${TENANT}, ${OUTLET}, 'Main', ${TZ}, 'IDR') on conflict do nothing`.execute(
+      store.db,
+    );
+    await sql`insert into devices (id, tenant_id, outlet_id, name, kind, code, created_by) values ('dev-evil', ${TENANT}, ${OUTLET}, 'Kasir Belakang', 'terminal', 'Z', 'test')`.execute(
+      store.db,
+    );
+    const findings = [
+      { flag: 'price_mismatch', field: 'lines.0.unitPrice', expected: 20000, claimed: 1 },
+      { flag: 'device_mismatch', field: 'deviceId', claimed: order.deviceId, writer: 'dev-evil' },
+      { flag: 'unknown_staff', field: 'staffId', claimed: 'ghost-manager' },
+    ];
+    try {
+      await sql`update orders set trust_flags = ${JSON.stringify(findings)}::jsonb, flagged = true where tenant_id = ${TENANT} and id = ${order.id}`.execute(
+        store.db,
+      );
+      const row = (await flaggedOrders(store.db, range)).find((f) => f.orderId === order.id);
+      expect(row).toMatchObject({ reasons: [], staffName: null });
+      expect(row!.trust).toEqual([
+        { flag: 'price_mismatch', field: 'lines.0.unitPrice', expected: 20000, claimed: 1 },
+        { flag: 'device_mismatch', field: 'deviceId', claimed: order.deviceId, writerName: 'Kasir Belakang' },
+        { flag: 'unknown_staff', field: 'staffId' },
+      ]);
+    } finally {
+      await sql`update orders set trust_flags = '[]'::jsonb, flagged = false where tenant_id = ${TENANT} and id = ${order.id}`.execute(store.db);
+      await sql`delete from devices where id = 'dev-evil'`.execute(store.db);
+    }
+  });
+
   test('flagged orders', async () => {
     const flagged = await flaggedOrders(store.db, range);
     expect(flagged).toEqual([
