@@ -28,8 +28,10 @@ export { seedOfficeDemo, DEMO_STAFF, DEMO_USERS } from './seed';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export { StoredLimiter, DEFAULT_LIMIT_RULES, type LimitRule, type LimitRules } from './auth/sign-in-limiter';
 
-/** Routes that set or read the `kiosk_refresh` cookie (paths under /api). */
+/** Routes that set or read the `kiosk_refresh` cookie (paths under /api): credentialed CORS for allowed origins. */
 const COOKIE_ROUTES = new Set(['/auth/login', '/auth/refresh', '/auth/logout']);
+/** Routes that act on the cookie alone: never `*`, no CORS answer at all for other origins. */
+const COOKIE_ONLY_ROUTES = new Set(['/auth/refresh', '/auth/logout']);
 
 export function createOfficeApi(deps: ApiDeps): Router {
   const now = deps.now ?? Date.now;
@@ -50,14 +52,14 @@ export function createOfficeApi(deps: ApiDeps): Router {
   // exception: they never answer `*`; an allowed origin (its own or `allowedOrigins`) gets its
   // own name back with credentials, any other none at all (auth/refresh-cookie.ts).
   api.use((req, res, next) => {
-    if (COOKIE_ROUTES.has(req.path)) {
-      res.setHeader('Vary', 'Origin');
-      const origin = req.get('origin');
-      if (origin && isAllowedOrigin(req, origin, ctx.allowedOrigins)) {
-        res.setHeader('Access-Control-Allow-Origin', origin);
-        res.setHeader('Access-Control-Allow-Credentials', 'true');
-      }
-    } else {
+    const origin = req.get('origin');
+    const credentialed = origin !== undefined && COOKIE_ROUTES.has(req.path) && isAllowedOrigin(req, origin, ctx.allowedOrigins);
+    if (COOKIE_ROUTES.has(req.path)) res.setHeader('Vary', 'Origin');
+    if (credentialed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else if (!COOKIE_ONLY_ROUTES.has(req.path)) {
+      // Sign-in stays callable from anywhere without credentials: the browser then ignores the cookie.
       res.setHeader('Access-Control-Allow-Origin', '*');
     }
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');

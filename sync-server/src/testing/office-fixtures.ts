@@ -103,3 +103,19 @@ export const TEST_SETTINGS = {
   kitchenWarnSeconds: 300,
   kitchenLateSeconds: 600,
 };
+
+/** The `kiosk_refresh` cookie a response set: its value and attributes as sent, or undefined. */
+export function refreshCookieOf(res: ApiResponse): { value: string; attributes: string[]; raw: string } | undefined {
+  for (const raw of res.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = raw.split(';').map((p) => p.trim());
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq) !== 'kiosk_refresh') continue;
+    return { value: decodeURIComponent(pair.slice(eq + 1)), attributes, raw };
+  }
+  return undefined;
+}
+
+/** Headers a same-origin back-office page sends to /api/auth/refresh and /logout with its cookie. */
+export function cookieHeaders(api: { url: string }, refreshToken: string, origin: string = api.url): Record<string, string> {
+  return { cookie: `kiosk_refresh=${encodeURIComponent(refreshToken)}`, origin };
+}
