@@ -6,9 +6,19 @@ import type { DeviceKind, PairResponse } from '@kiosk/shared';
 
 export type { DeviceKind };
 
-/** What pairing answered (token, device, outlet, short code for provisional references `B-017`, …) and where. */
-export interface DeviceCredentials extends PairResponse {
+/**
+ * What pairing answered (token, device, outlet, short code for provisional references `B-017`, …)
+ * and where. `renewalKey` and `expiresAt` are absent for devices paired before token renewal
+ * existed: their (long) token keeps working until it ends, then the device is paired again.
+ * The renewal key is kept here, with the rest of the pairing data (localStorage of the device's
+ * own browser profile): it is what lets the device start and renew offline-first, and it only
+ * ever goes to `POST /api/device-token`.
+ */
+export interface DeviceCredentials extends Omit<PairResponse, 'renewalKey' | 'expiresAt'> {
   serverUrl: string;
+  renewalKey?: string;
+  /** Epoch ms when `token` expires (server clock). */
+  expiresAt?: number;
 }
 
 const KEY = 'kiosk.device';

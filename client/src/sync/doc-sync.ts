@@ -57,7 +57,7 @@ export class DocSync {
   private readonly onOnline = () => this.setNetwork(true);
   private readonly onOffline = () => this.setNetwork(false);
 
-  constructor(private readonly options: DocSyncOptions) {
+  constructor(private options: DocSyncOptions) {
     this.name = options.name;
     this.storage = options.storage ?? localStorage;
     this.now = options.now ?? Date.now;
@@ -150,6 +150,29 @@ export class DocSync {
       window.addEventListener('online', this.onOnline);
       window.addEventListener('offline', this.onOffline);
     }
+  }
+
+  /**
+   * Reconnects with a new token (a renewed device token). The document, its IndexedDB copy and
+   * everything not yet stored stay as they are: the new connection's sync step 1 sends the
+   * server what it lacks, exactly as after any reconnect. A refusal of the old token is cleared.
+   */
+  setToken(token: string): void {
+    if (token === this.options.token) return;
+    this.options = { ...this.options, token };
+    if (this.destroyed) return;
+    const provider = this.provider;
+    if (!provider) return; // not connected yet: open() uses the new token
+    provider.params = { ...provider.params, token };
+    if (this.state.link === 'refused') this.setState({ link: 'connecting', refusal: null, refusalReason: null });
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+    provider.disconnect();
+    if (online) provider.connect();
+  }
+
+  /** The token this document connects with. */
+  get token(): string {
+    return this.options.token;
   }
 
   /**

@@ -18,7 +18,9 @@ let current: { session: DeviceSession; ready: Promise<void> } | null = null;
 function openSession(): { session: DeviceSession; ready: Promise<void> } | null {
   const credentials = loadCredentials();
   if (!credentials) return null;
-  if (current && current.session.credentials.token === credentials.token) return current;
+  // Same device (its token may have been renewed meanwhile): the open session stays.
+  if (current && current.session.credentials.deviceId === credentials.deviceId && current.session.credentials.serverUrl === credentials.serverUrl)
+    return current;
   const session = new DeviceSession(credentials);
   current = { session, ready: session.open() };
   return current;

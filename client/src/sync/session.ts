@@ -5,11 +5,26 @@
  * comes from the outlet's time zone and business-day start (shared `businessDayOf`), and the
  * session rolls over to the next day document when the boundary passes.
  */
-import { businessDayOf, dayDocName, outletDocName, readOutlet, staffKeysDocName } from '@kiosk/shared';
-import { syncUrl, type DeviceCredentials } from './credentials';
+import {
+  ApiError,
+  CloseCode,
+  ErrorCode,
+  businessDayOf,
+  dayDocName,
+  outletDocName,
+  readOutlet,
+  staffKeysDocName,
+  type DeviceTokenResponse,
+} from '@kiosk/shared';
+import { renewDeviceToken } from '../api/pairing';
+import { saveCredentials, syncUrl, type DeviceCredentials } from './credentials';
 import { DocSync } from './doc-sync';
 
 const ROLLOVER_CHECK_MS = 15_000;
+/** Device tokens live a day; renew this long before the end, so an offline hour or two is covered. */
+export const RENEW_BEFORE_MS = 3 * 60 * 60 * 1000;
+/** After a failed renewal (network, server down), try again after this long. */
+export const RENEW_RETRY_MS = 60_000;
 
 export class DeviceSession {
   readonly outlet: DocSync;
@@ -25,19 +40,36 @@ export class DeviceSession {
 
   private readonly now: () => number;
   private readonly storage: Storage;
+  private credentialsNow: DeviceCredentials;
+  private renewing: Promise<boolean> | null = null;
+  private nextRenewalAt = 0;
+  /** The server said the key or the device is gone: renewing again is pointless. */
+  private renewalDead = false;
 
   constructor(
-    readonly credentials: DeviceCredentials,
-    private readonly options: { now?: () => number; storage?: Storage; WebSocketPolyfill?: typeof WebSocket } = {},
+    credentials: DeviceCredentials,
+    private readonly options: {
+      now?: () => number;
+      storage?: Storage;
+      WebSocketPolyfill?: typeof WebSocket;
+      /** `POST /api/device-token`; tests may inject. */
+      renew?: (serverUrl: string, renewalKey: string) => Promise<DeviceTokenResponse>;
+    } = {},
   ) {
+    this.credentialsNow = credentials;
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? localStorage;
     this.outlet = this.openDoc(outletDocName(credentials.tenant, credentials.outlet));
     this.staffKeys = credentials.kind === 'terminal' ? this.openDoc(staffKeysDocName(credentials.tenant, credentials.outlet)) : null;
   }
 
+  /** The pairing data with the current (possibly renewed) token. */
+  get credentials(): DeviceCredentials {
+    return this.credentialsNow;
+  }
+
   private openDoc(name: string): DocSync {
-    return new DocSync({
+    const sync = new DocSync({
       name,
       wsUrl: syncUrl(this.credentials.serverUrl),
       serverUrl: this.credentials.serverUrl,
@@ -46,6 +78,54 @@ export class DeviceSession {
       storage: this.storage,
       WebSocketPolyfill: this.options.WebSocketPolyfill,
     });
+    // A 4401 (expired or revoked token): renew at once, then every document reconnects with the new token.
+    sync.subscribe(() => {
+      const { link, refusal } = sync.getState();
+      if (link === 'refused' && refusal?.startsWith(String(CloseCode.unauthorized)) && sync.token === this.credentials.token) void this.renewToken();
+    });
+    return sync;
+  }
+
+  private allDocs(): DocSync[] {
+    return [this.outlet, this.staffKeys, this.day, ...this.draining.values()].filter((d): d is DocSync => d !== null);
+  }
+
+  /** Renews when the token is near its end (`RENEW_BEFORE_MS`); called by the session's timer. */
+  async renewIfDue(): Promise<boolean> {
+    const { expiresAt } = this.credentials;
+    if (expiresAt === undefined || this.now() < expiresAt - RENEW_BEFORE_MS) return false;
+    return this.renewToken();
+  }
+
+  /**
+   * Trades the renewal key for a fresh token, stores it with the pairing data and hands it to
+   * every open document. False when there is no key (paired before renewal existed), the server
+   * refused the key or the device (then never again), or the call failed (retried after
+   * `RENEW_RETRY_MS`).
+   */
+  renewToken(): Promise<boolean> {
+    if (this.renewing) return this.renewing;
+    const { renewalKey, serverUrl } = this.credentials;
+    if (!renewalKey || this.renewalDead || this.closed || this.now() < this.nextRenewalAt) return Promise.resolve(false);
+    const renew = this.options.renew ?? ((url: string, key: string) => renewDeviceToken(url, key));
+    this.renewing = (async () => {
+      try {
+        const fresh = await renew(serverUrl, renewalKey);
+        if (this.closed) return false;
+        this.credentialsNow = { ...this.credentials, token: fresh.token, expiresAt: fresh.expiresAt };
+        saveCredentials(this.credentialsNow, this.storage);
+        for (const doc of this.allDocs()) doc.setToken(fresh.token);
+        this.emit();
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && (error.code === ErrorCode.renewalKeyInvalid || error.code === ErrorCode.deviceRevoked)) this.renewalDead = true;
+        this.nextRenewalAt = this.now() + RENEW_RETRY_MS;
+        return false;
+      } finally {
+        this.renewing = null;
+      }
+    })();
+    return this.renewing;
   }
 
   /**
@@ -63,7 +143,11 @@ export class DeviceSession {
     if (firstStart) await this.staffKeys?.whenServerSynced();
     await this.rollover();
     this.resumeUnsentDays();
-    this.timer = setInterval(() => void this.rollover(), ROLLOVER_CHECK_MS);
+    void this.renewIfDue();
+    this.timer = setInterval(() => {
+      void this.rollover();
+      void this.renewIfDue();
+    }, ROLLOVER_CHECK_MS);
   }
 
   private waitForSettings(): Promise<void> {

@@ -19,10 +19,18 @@ export const loginBody = z.object({
 });
 export type LoginBody = z.input<typeof loginBody>;
 
-export const refreshBody = z.object({ refreshToken: z.string().min(10, 'is required').max(200), outlet: outletChoice });
+/**
+ * The refresh token travels only in the httpOnly cookie `kiosk_refresh` (Path=/api/auth,
+ * SameSite=Strict, Secure under TLS), never in a body: a script on the page cannot read it.
+ * A `refreshToken` field in a body is stripped by these schemas and ignored.
+ */
+export const REFRESH_COOKIE = 'kiosk_refresh';
+export const REFRESH_COOKIE_PATH = '/api/auth';
+
+export const refreshBody = z.object({ outlet: outletChoice });
 export type RefreshBody = z.input<typeof refreshBody>;
 
-export const logoutBody = z.object({ refreshToken: z.string().min(10).max(200).optional() });
+export const logoutBody = z.object({});
 export type LogoutBody = z.input<typeof logoutBody>;
 
 export const pinBody = z.object({
@@ -31,11 +39,10 @@ export const pinBody = z.object({
 });
 export type PinBody = z.input<typeof pinBody>;
 
-/** The tokens of a person's sign-in; times are epoch milliseconds. */
+/** The tokens of a person's sign-in; times are epoch milliseconds. The refresh token itself is in the `kiosk_refresh` cookie only. */
 export interface UserSession {
   accessToken: string;
   expiresAt: number;
-  refreshToken: string;
   refreshExpiresAt: number;
 }
 

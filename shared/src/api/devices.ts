@@ -18,9 +18,15 @@ export const pairBody = z.object({
 });
 export type PairBody = z.input<typeof pairBody>;
 
-/** 201 of `POST /api/pair`; `code` is the device's short code for provisional references. */
+/**
+ * 201 of `POST /api/pair`; `code` is the device's short code for provisional references.
+ * `token` lives one day (`expiresAt`, epoch ms); the device keeps `renewalKey` with its pairing
+ * data and trades it for a fresh token at `POST /api/device-token` before that.
+ */
 export interface PairResponse {
   token: string;
+  expiresAt: number;
+  renewalKey: string;
   deviceId: string;
   tenant: string;
   outlet: string;
@@ -63,4 +69,21 @@ export interface DeviceRevoked {
   device: Pick<DeviceView, 'id' | 'name' | 'code' | 'revokedAt'>;
   /** Connections closed at once. */
   disconnected: number;
+}
+
+/**
+ * `POST /api/device-token` (public, rate-limited per address): a paired device renews its
+ * short-lived token with the renewal key it got at pairing; no live token is needed. A wrong
+ * key is 401 `renewal_key_invalid` (`field: "renewalKey"`), a revoked device 401 `device_revoked`.
+ */
+export const deviceTokenBody = z.object({
+  renewalKey: z.string().min(20, 'is required').max(100),
+});
+export type DeviceTokenBody = z.input<typeof deviceTokenBody>;
+
+export interface DeviceTokenResponse {
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  deviceId: string;
 }

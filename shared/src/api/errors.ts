@@ -16,6 +16,11 @@ export const ErrorCode = {
   internal: 'internal',
   // HTTP hardening: sign-in with an email that has accounts in two organisations needs `tenant`.
   ambiguousAccount: 'ambiguous_account',
+  // Token lifetimes (issue 13): a cookie-authenticated call from an origin that may not make it.
+  originRefused: 'origin_refused',
+  // Device-token renewal: the key is not one the server gave out (or was dropped), or the device is revoked.
+  renewalKeyInvalid: 'renewal_key_invalid',
+  deviceRevoked: 'device_revoked',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -29,6 +34,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   ambiguous_account: 409,
+  origin_refused: 403,
+  renewal_key_invalid: 401,
+  device_revoked: 401,
 };
 
 export interface ErrorBody {

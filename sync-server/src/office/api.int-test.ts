@@ -22,7 +22,7 @@ describe.each(testDatabaseTargets())('back-office API on $name', (target) => {
   async function login(email: string, password = 'demo1234') {
     const res = await api.call('POST', '/api/auth/login', { body: { email, password } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body as { accessToken: string; refreshToken: string; user: { id: string; role: string } };
+    return res.body as { accessToken: string; user: { id: string; role: string } };
   }
 
   async function pairDevice(kind: 'terminal' | 'kitchen', name: string, stations?: string[]) {

@@ -13,8 +13,9 @@ import { rejectNulBytes, verifyUtf8 } from './http/validate';
 import { authenticate, loadOutlet, requireRole } from './http/middleware';
 import { createLimiters } from './auth/sign-in-limiter';
 import { authRoutes } from './auth/routes';
+import { isAllowedOrigin } from './auth/refresh-cookie';
 import { catalogRoutes } from './catalog/routes';
-import { deviceRoutes, pairRoute } from './devices/routes';
+import { deviceRoutes, deviceTokenRoute, pairRoute } from './devices/routes';
 import { peopleRoutes } from './outlets/routes';
 import { reportRoutes } from './reports/routes';
 import { staffRoutes } from './staff/routes';
@@ -27,6 +28,11 @@ export { seedOfficeDemo, DEMO_STAFF, DEMO_USERS } from './seed';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export { StoredLimiter, DEFAULT_LIMIT_RULES, type LimitRule, type LimitRules } from './auth/sign-in-limiter';
 
+/** Routes that set or read the `kiosk_refresh` cookie (paths under /api): credentialed CORS for allowed origins. */
+const COOKIE_ROUTES = new Set(['/auth/login', '/auth/refresh', '/auth/logout']);
+/** Routes that act on the cookie alone: never `*`, no CORS answer at all for other origins. */
+const COOKIE_ONLY_ROUTES = new Set(['/auth/refresh', '/auth/logout']);
+
 export function createOfficeApi(deps: ApiDeps): Router {
   const now = deps.now ?? Date.now;
   const ctx: ApiContext = {
@@ -37,13 +43,25 @@ export function createOfficeApi(deps: ApiDeps): Router {
     log: deps.log ?? ((message, error) => console.error(message, error)),
     // Stored and counted before the check (see auth/sign-in-limiter.ts): per account, per address, per device.
     limits: createLimiters(deps.store, deps.limits, now),
+    allowedOrigins: deps.allowedOrigins ?? [],
   };
 
   const api = Router();
-  // Bearer tokens, never cookies: any origin may call (a device paired from a page served
-  // by a LAN box to a cloud URL, an office page hosted elsewhere) without CSRF exposure.
+  // Bearer tokens: any origin may call (a device paired from a page served by a LAN box to a
+  // cloud URL) without CSRF exposure. The routes that set or read the refresh cookie are the
+  // exception: they never answer `*`; an allowed origin (its own or `allowedOrigins`) gets its
+  // own name back with credentials, any other none at all (auth/refresh-cookie.ts).
   api.use((req, res, next) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    const origin = req.get('origin');
+    const credentialed = origin !== undefined && COOKIE_ROUTES.has(req.path) && isAllowedOrigin(req, origin, ctx.allowedOrigins);
+    if (COOKIE_ROUTES.has(req.path)) res.setHeader('Vary', 'Origin');
+    if (credentialed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else if (!COOKIE_ONLY_ROUTES.has(req.path)) {
+      // Sign-in stays callable from anywhere without credentials: the browser then ignores the cookie.
+      res.setHeader('Access-Control-Allow-Origin', '*');
+    }
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Disposition');
@@ -62,9 +80,10 @@ export function createOfficeApi(deps: ApiDeps): Router {
     next();
   });
 
-  // Public: sign-in, refresh, pairing. (/auth/pin and /auth/logout authenticate themselves.)
+  // Public: sign-in, refresh, pairing, device-token renewal. (/auth/pin and /auth/logout authenticate themselves.)
   api.use('/auth', authRoutes(ctx));
   api.use('/pair', pairRoute(ctx));
+  api.use('/device-token', deviceTokenRoute(ctx));
 
   // Everything below needs a valid, unrevoked access token.
   api.use(authenticate(ctx));

@@ -4,6 +4,7 @@
  */
 import type { KioskDatabase } from '@kiosk/store';
 import { startTestRelay, TEST_SECRET, type TestRelay } from './start-test-relay';
+import type { SyncServerOptions } from '../server';
 import { hashPassword } from '../office/auth/passwords';
 import { createOfficeApi, type ApiDeps } from '../office';
 
@@ -19,15 +20,21 @@ export interface ApiResponse<T = any> {
 export interface ApiServer {
   url: string;
   relay: TestRelay;
-  call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string }): Promise<ApiResponse<T>>;
+  call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
 /** Starts the sync-server with the API mounted; `close()` stops it (the store stays open). */
-export async function startApiServer(deps: Omit<ApiDeps, 'secret' | 'relay'> & { store: KioskDatabase }): Promise<ApiServer> {
+export async function startApiServer(
+  deps: Omit<ApiDeps, 'secret' | 'relay'> & { store: KioskDatabase },
+  /** Options of the relay under the API, e.g. `{ now }` to share the API's injected clock. */
+  relayOptions: Partial<SyncServerOptions> = {},
+): Promise<ApiServer> {
+  const { store, ...apiDeps } = deps;
   const relay = await startTestRelay({
-    store: deps.store,
-    mountApi: (app, r) => app.use('/api', createOfficeApi({ ...deps, secret: TEST_SECRET, relay: r })),
+    ...relayOptions,
+    store,
+    mountApi: (app, r) => app.use('/api', createOfficeApi({ ...apiDeps, store, secret: TEST_SECRET, relay: r })),
   });
   return {
     url: relay.url,
@@ -37,13 +44,16 @@ export async function startApiServer(deps: Omit<ApiDeps, 'secret' | 'relay'> & {
   };
 }
 
-export async function callApi<T = any>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; raw?: string } = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = {};
+/** `headers` are sent as given (e.g. `cookie`, `origin`). */
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export async function callApi<T = any>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
   if (options.raw !== undefined) {
@@ -93,3 +103,19 @@ export const TEST_SETTINGS = {
   kitchenWarnSeconds: 300,
   kitchenLateSeconds: 600,
 };
+
+/** The `kiosk_refresh` cookie a response set: its value and attributes as sent, or undefined. */
+export function refreshCookieOf(res: ApiResponse): { value: string; attributes: string[]; raw: string } | undefined {
+  for (const raw of res.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = raw.split(';').map((p) => p.trim());
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq) !== 'kiosk_refresh') continue;
+    return { value: decodeURIComponent(pair.slice(eq + 1)), attributes, raw };
+  }
+  return undefined;
+}
+
+/** Headers a same-origin back-office page sends to /api/auth/refresh and /logout with its cookie. */
+export function cookieHeaders(api: { url: string }, refreshToken: string, origin: string = api.url): Record<string, string> {
+  return { cookie: `kiosk_refresh=${encodeURIComponent(refreshToken)}`, origin };
+}

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { Link, useParams } from '@tanstack/react-router';
 import { ApiError, type CatalogView, type OutletSettings } from '@kiosk/shared';
 import { LanguageSwitch, useI18n, useT, type Translate } from '../../i18n';
-import { OfficeApi, loadSession, saveSession, signIn, type OfficeSession } from '../../api/office';
+import { OfficeApi, loadSession, resumeSession, saveSession, signIn, type OfficeSession } from '../../api/office';
 import { buttonClass, ErrorLine, errorText, inputClass, OfficeProvider, type Office } from './kit';
 import { TodaySection } from './TodaySection';
 import { ReportsSection } from './ReportsSection';
@@ -35,6 +35,16 @@ export function OfficePage() {
   const update = useCallback((next: OfficeSession | null) => {
     saveSession(next);
     setSession(next);
+  }, []);
+  // A new tab: the sign-in cookie (httpOnly, not readable here) may still hold a sign-in.
+  useEffect(() => {
+    if (session) return;
+    let live = true;
+    void resumeSession().then((resumed) => live && resumed && update(resumed));
+    return () => {
+      live = false;
+    };
+    // Once, on mount: a sign-out must not resume.
   }, []);
   if (!session) return <SignIn onSignedIn={update} />;
   return <OfficeShell session={session} onSession={update} />;

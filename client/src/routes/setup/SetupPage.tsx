@@ -35,6 +35,8 @@ export function SetupPage() {
       saveCredentials({
         serverUrl,
         token: paired.token,
+        renewalKey: paired.renewalKey,
+        expiresAt: paired.expiresAt,
         deviceId: paired.deviceId,
         tenant: paired.tenant,
         outlet: paired.outlet,

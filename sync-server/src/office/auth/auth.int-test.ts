@@ -8,7 +8,7 @@ import type { KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { hashPassword } from './passwords';
 import { withTenant } from '@kiosk/store';
-import { startApiServer, type ApiServer } from '../../testing/office-fixtures';
+import { cookieHeaders, refreshCookieOf, startApiServer, type ApiServer } from '../../testing/office-fixtures';
 
 async function seedTenant(store: KioskDatabase, tenant: string, domain: string): Promise<void> {
   await store.db.insertInto('tenants').values({ tenant_id: tenant, name: tenant }).execute();
@@ -51,7 +51,9 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
   async function login(email: string, password = 'demo1234') {
     const res = await api.call('POST', '/api/auth/login', { body: { email, password } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body as { accessToken: string; refreshToken: string; user: { id: string; role: string } };
+    const cookie = refreshCookieOf(res);
+    expect(cookie, 'login sets the kiosk_refresh cookie').toBeDefined();
+    return { ...(res.body as { accessToken: string; user: { id: string; role: string } }), refreshToken: cookie!.value };
   }
 
   beforeAll(async () => {
@@ -81,7 +83,9 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
       expect(res.status).toBe(200);
       expect(res.body.user).toMatchObject({ email: 'owner@demo.kiosk', role: 'owner', tenant: 'demo' });
       expect(res.body.outlets.map((o: { id: string }) => o.id)).toEqual(['main']);
-      expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      // The refresh token is only in the httpOnly cookie, never in the body (refresh-cookie.int-test.ts).
+      expect(res.body.refreshToken).toBeUndefined();
+      expect(refreshCookieOf(res)?.value).toMatch(/^[A-Za-z0-9_-]{40,}$/);
       const me = await api.call('GET', '/api/auth/me', { token: res.body.accessToken });
       expect(me.body).toMatchObject({ kind: 'user', role: 'owner', tenant: 'demo', name: 'owner@demo.kiosk' });
       // The password is never stored in clear.
@@ -143,30 +147,31 @@ describe.each(testDatabaseTargets())('back-office sign-in and isolation on $name
 
     test('refresh rotates; a reused refresh token signs the whole family out', async () => {
       const first = await login('owner@demo.kiosk');
-      const second = await api.call('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      const second = await api.call('POST', '/api/auth/refresh', { headers: cookieHeaders(api, first.refreshToken) });
       expect(second.status).toBe(200);
-      expect(second.body.refreshToken).not.toBe(first.refreshToken);
+      const secondToken = refreshCookieOf(second)!.value;
+      expect(secondToken).not.toBe(first.refreshToken);
       expect((await api.call('GET', '/api/auth/me', { token: second.body.accessToken })).status).toBe(200);
       // Only the hash is stored.
       const stored = await store.db.selectFrom('refresh_tokens').select('token_hash').execute();
       expect(stored.some((r) => r.token_hash === first.refreshToken)).toBe(false);
 
-      const reused = await api.call('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      const reused = await api.call('POST', '/api/auth/refresh', { headers: cookieHeaders(api, first.refreshToken) });
       expect(reused.status).toBe(401);
       expect(reused.body.error.message).toMatch(/already used/);
-      const afterReuse = await api.call('POST', '/api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+      const afterReuse = await api.call('POST', '/api/auth/refresh', { headers: cookieHeaders(api, secondToken) });
       expect(afterReuse.status).toBe(401);
       expect((await api.call('GET', '/api/auth/me', { token: second.body.accessToken })).status).toBe(401);
     });
 
     test('sign-out revokes the access token at once', async () => {
       const session = await login('owner@demo.kiosk');
-      const out = await api.call('POST', '/api/auth/logout', { token: session.accessToken, body: { refreshToken: session.refreshToken } });
+      const out = await api.call('POST', '/api/auth/logout', { token: session.accessToken, headers: cookieHeaders(api, session.refreshToken) });
       expect(out.status).toBe(204);
       const me = await api.call('GET', '/api/auth/me', { token: session.accessToken });
       expect(me.status).toBe(401);
       expect(me.body.error.message).toMatch(/revoked/);
-      expect((await api.call('POST', '/api/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
+      expect((await api.call('POST', '/api/auth/refresh', { headers: cookieHeaders(api, session.refreshToken) })).status).toBe(401);
     });
 
     test('no token, a garbage token or an expired one is 401', async () => {

@@ -12,7 +12,8 @@ import { authenticate, requireRole } from '../http/middleware';
 import { outletsForUser } from '../outlets/outlets';
 import { dummyPasswordHash, verifyPassword } from './passwords';
 import { revokeJti } from '@kiosk/store';
-import { issueAccess, sha256, STAFF_ACCESS_TTL_SECONDS, startUserSession } from './sessions';
+import { issueRecorded, recordUserSession, sha256, STAFF_ACCESS_TTL_SECONDS, startUserSession } from './sessions';
+import { checkCookieOrigin, clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 import { verifyStaffPin } from '../staff/pin-verifier';
@@ -88,7 +89,7 @@ export function authRoutes(ctx: ApiContext): Router {
     const result = await withTenant(ctx.store, user.tenant_id, async (trx) => {
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet);
-      const session = await startUserSession(ctx, trx, { id: user.id, tenant: user.tenant_id, role: user.role }, outlet);
+      const started = await startUserSession(ctx, trx, { id: user.id, tenant: user.tenant_id, role: user.role }, outlet);
       await writeAudit(trx, {
         tenant: user.tenant_id,
         outlet: null,
@@ -97,21 +98,33 @@ export function authRoutes(ctx: ApiContext): Router {
         details: { email: user.email, ip: clientIp(req) },
       });
       return {
-        ...session,
-        user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id },
-        outlet,
-        outlets,
-      } satisfies SignInResponse;
+        started,
+        body: {
+          ...started.session,
+          user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: user.tenant_id },
+          outlet,
+          outlets,
+        } satisfies SignInResponse,
+      };
     });
-    res.json(result);
+    await recordUserSession(ctx, user.tenant_id, user.id, result.started);
+    setRefreshCookie(req, res, result.started.refreshToken, result.started.session.refreshExpiresAt, ctx.now());
+    res.json(result.body);
   });
 
   router.post('/refresh', async (req, res) => {
-    const body = parseInput(refreshBody, req.body);
-    const hash = sha256(body.refreshToken);
+    checkCookieOrigin(req, ctx.allowedOrigins);
+    // A `refreshToken` in the body is stripped by the schema: only the httpOnly cookie counts.
+    const body = parseInput(refreshBody, req.body ?? {});
+    const presented = readRefreshCookie(req);
+    if (!presented) throw unauthorized('no sign-in cookie (kiosk_refresh); sign in again');
+    const hash = sha256(presented);
     // Opaque token, tenant unknown: owner lookup, then everything else under the tenant.
     const row = await ctx.store.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-    if (!row || row.revoked_at || row.expires_at.getTime() <= ctx.now()) throw unauthorized('the refresh token is invalid or expired; sign in again');
+    if (!row || row.revoked_at || row.expires_at.getTime() <= ctx.now()) {
+      clearRefreshCookie(req, res);
+      throw unauthorized('the refresh token is invalid or expired; sign in again');
+    }
     const outcome = await withTenant(ctx.store, row.tenant_id, async (trx) => {
       const claimed = await trx
         .updateTable('refresh_tokens')
@@ -142,11 +155,13 @@ export function authRoutes(ctx: ApiContext): Router {
       if (!user || user.disabled_at) return { kind: 'gone' as const };
       const outlets = await outletsForUser(trx, user);
       const outlet = pickOutlet(outlets, body.outlet ?? row.outlet_id);
-      const session = await startUserSession(ctx, trx, { id: user.id, tenant: row.tenant_id, role: user.role }, outlet, row.family_id);
+      const started = await startUserSession(ctx, trx, { id: user.id, tenant: row.tenant_id, role: user.role }, outlet, row.family_id);
       return {
         kind: 'ok' as const,
+        started,
+        userId: user.id,
         body: {
-          ...session,
+          ...started.session,
           user: { id: user.id, email: user.email, name: user.name, role: user.role, tenant: row.tenant_id },
           outlet,
           outlets,
@@ -158,22 +173,34 @@ export function authRoutes(ctx: ApiContext): Router {
         await revokeJti(ctx.store.db, jti);
         ctx.relay.disconnect({ tokenId: jti });
       }
+      clearRefreshCookie(req, res);
       throw unauthorized('this refresh token was already used; every session of this sign-in has been revoked, sign in again');
     }
-    if (outcome.kind === 'gone') throw unauthorized('this account no longer exists or is disabled');
+    if (outcome.kind === 'gone') {
+      clearRefreshCookie(req, res);
+      throw unauthorized('this account no longer exists or is disabled');
+    }
+    await recordUserSession(ctx, row.tenant_id, outcome.userId, outcome.started);
+    setRefreshCookie(req, res, outcome.started.refreshToken, outcome.started.session.refreshExpiresAt, ctx.now());
     res.json(outcome.body);
   });
 
+  router.post('/logout', (req, _res, next) => {
+    // Before authentication: a foreign page must learn nothing, not even whether its token is good.
+    checkCookieOrigin(req, ctx.allowedOrigins);
+    next();
+  });
   router.post('/logout', authenticate(ctx), async (req, res) => {
-    const body = parseInput(logoutBody, req.body);
+    parseInput(logoutBody, req.body ?? {});
     const p = principalOf(res);
     const jtis = [p.jti];
+    const refreshToken = readRefreshCookie(req);
     await withTenant(ctx.store, p.tenant, async (trx) => {
-      if (body.refreshToken && p.kind === 'user') {
+      if (refreshToken && p.kind === 'user') {
         const row = await trx
           .selectFrom('refresh_tokens')
           .select('family_id')
-          .where('token_hash', '=', sha256(body.refreshToken))
+          .where('token_hash', '=', sha256(refreshToken))
           .where('user_id', '=', p.userId)
           .executeTakeFirst();
         if (row) {
@@ -192,6 +219,7 @@ export function authRoutes(ctx: ApiContext): Router {
       await revokeJti(ctx.store.db, jti);
       ctx.relay.disconnect({ tokenId: jti });
     }
+    clearRefreshCookie(req, res);
     res.status(204).end();
   });
 
@@ -223,7 +251,13 @@ export function authRoutes(ctx: ApiContext): Router {
     await forStaff?.ok({ clearKey: true });
     // Staff tokens never carry the owner role: an owner on a terminal acts as a manager there.
     const role = staff.role === 'manager' || staff.role === 'owner' ? 'manager' : staff.role === 'kitchen' ? 'kitchen' : 'terminal';
-    const access = await issueAccess(ctx, { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS });
+    // Recorded with the terminal that issued it: the token ends when the staff member is removed,
+    // their PIN or role changes, or this terminal is revoked (token-ledger.ts).
+    const access = await issueRecorded(
+      ctx,
+      { tenant: p.tenant, outlet: p.outlet, role, deviceId: `staff:${staff.id}`, ttlSeconds: STAFF_ACCESS_TTL_SECONDS },
+      { kind: 'staff', staffId: staff.id, issuingDevice: p.deviceId },
+    );
     await withTenant(ctx.store, p.tenant, (trx) =>
       writeAudit(trx, {
         tenant: p.tenant,

@@ -10,10 +10,12 @@ import type { UserRole, UserSession } from '@kiosk/shared';
 import type { Database } from '@kiosk/store';
 import { signToken } from '../../auth/tokens';
 import type { ApiContext, TokenRole } from '../http/context';
+import { recordIssued, type IssuedKind } from './token-ledger';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const STAFF_ACCESS_TTL_SECONDS = 60 * 60;
-export const DEVICE_TOKEN_TTL_SECONDS = 365 * 24 * 60 * 60;
+/** Device tokens are short and renewed silently with the device's renewal key (`POST /api/device-token`). */
+export const DEVICE_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function sha256(value: string): string {
@@ -23,6 +25,8 @@ export function sha256(value: string): string {
 export interface IssuedAccess {
   token: string;
   jti: string;
+  /** Epoch ms of the injected clock. */
+  issuedAt: number;
   /** Epoch ms. */
   expiresAt: number;
 }
@@ -34,7 +38,47 @@ export async function issueAccess(
   const jti = randomUUID();
   const now = ctx.now();
   const token = await signToken(ctx.secret, { ...claims, jti }, { now });
-  return { token, jti, expiresAt: (Math.floor(now / 1000) + claims.ttlSeconds) * 1000 };
+  return { token, jti, issuedAt: now, expiresAt: (Math.floor(now / 1000) + claims.ttlSeconds) * 1000 };
+}
+
+/**
+ * Mints an access token and records it in the token ledger. Must not run inside `withTenant`
+ * (the ledger is written as the owner, see token-ledger.ts).
+ */
+export async function issueRecorded(
+  ctx: ApiContext,
+  claims: { tenant: string; outlet: string; role: TokenRole; deviceId: string; ttlSeconds: number },
+  ledger: { kind: IssuedKind; staffId?: string; issuingDevice?: string },
+): Promise<IssuedAccess> {
+  const access = await issueAccess(ctx, claims);
+  await recordIssued(ctx.store, {
+    jti: access.jti,
+    tenant: claims.tenant,
+    subject: claims.deviceId,
+    issuedAt: access.issuedAt,
+    expiresAt: access.expiresAt,
+    ...ledger,
+  });
+  return access;
+}
+
+/** A user's sign-in: the access token (to record in the ledger once the transaction is over) and the refresh token (for the cookie). */
+export interface StartedSession {
+  session: UserSession;
+  access: IssuedAccess;
+  refreshToken: string;
+}
+
+/** Records a user session's access token in the ledger; call after the `withTenant` that started it. */
+export async function recordUserSession(ctx: ApiContext, tenant: string, userId: string, started: StartedSession): Promise<void> {
+  await recordIssued(ctx.store, {
+    jti: started.access.jti,
+    tenant,
+    kind: 'user',
+    subject: `user:${userId}`,
+    issuedAt: started.access.issuedAt,
+    expiresAt: started.access.expiresAt,
+  });
 }
 
 export async function startUserSession(
@@ -43,7 +87,7 @@ export async function startUserSession(
   user: { id: string; tenant: string; role: UserRole },
   outlet: string,
   familyId: string = randomUUID(),
-): Promise<UserSession> {
+): Promise<StartedSession> {
   const access = await issueAccess(ctx, { tenant: user.tenant, outlet, role: user.role, deviceId: `user:${user.id}`, ttlSeconds: ACCESS_TTL_SECONDS });
   const refreshToken = randomBytes(32).toString('base64url');
   const refreshExpiresAt = ctx.now() + REFRESH_TTL_MS;
@@ -60,5 +104,6 @@ export async function startUserSession(
       expires_at: new Date(refreshExpiresAt),
     })
     .execute();
-  return { accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
+  // The refresh token itself goes only into the httpOnly cookie (auth/refresh-cookie.ts), never the body.
+  return { session: { accessToken: access.token, expiresAt: access.expiresAt, refreshExpiresAt }, access, refreshToken };
 }

@@ -4,10 +4,13 @@
  * references use its code and kitchen displays know their stations); a revoked one is
  * removed from it, its token is revoked and its connections are closed at once.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import {
   devicePatchBody,
+  deviceTokenBody,
+  ErrorCode,
+  type DeviceTokenResponse,
   outletDocName,
   pairBody,
   putDevice,
@@ -27,7 +30,8 @@ import { ApiError, notFound, rateLimited } from '../http/errors';
 import { isLimited } from '../auth/sign-in-limiter';
 import { createPairingCode, hashPairingCode, nextDeviceCode } from './pairing';
 import { revokeJti } from '@kiosk/store';
-import { DEVICE_TOKEN_TTL_SECONDS, issueAccess } from '../auth/sessions';
+import { DEVICE_TOKEN_TTL_SECONDS, issueAccess, issueRecorded, sha256 } from '../auth/sessions';
+import { endTokens, recordIssued } from '../auth/token-ledger';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 
@@ -51,6 +55,7 @@ export function pairRoute(ctx: ApiContext): Router {
     const docDevices = readOutlet(await ctx.relay.getDoc(docName)).devices;
     const deviceId = randomUUID();
     const access = await issueAccess(ctx, { tenant, outlet, role: body.kind, deviceId, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS });
+    const renewalKey = newRenewalKey();
     const stations = body.kind === 'kitchen' ? (body.stations ?? []) : [];
     let code = '';
     for (let attempt = 0; ; attempt++) {
@@ -96,9 +101,69 @@ export function pairRoute(ctx: ApiContext): Router {
         throw error;
       }
     }
+    // After the tenant transaction, as the owner: the ledger tables have no kiosk_app grant
+    // (writing them inside withTenant is what failed last time; token-ledger.ts).
+    await recordIssued(ctx.store, { jti: access.jti, tenant, kind: 'device', subject: deviceId, issuedAt: access.issuedAt, expiresAt: access.expiresAt });
+    await ctx.store.db
+      .insertInto('device_renewal_keys')
+      .values({ key_hash: hashRenewalKey(renewalKey), device_id: deviceId, tenant_id: tenant })
+      .execute();
     const device: Device = { id: deviceId, name: body.name, kind: body.kind, code, stations } as Device;
     await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putDevice(doc, device));
-    res.status(201).json({ token: access.token, deviceId, tenant, outlet, code, kind: body.kind, name: body.name, stations } satisfies PairResponse);
+    res.status(201).json({
+      token: access.token,
+      expiresAt: access.expiresAt,
+      renewalKey,
+      deviceId,
+      tenant,
+      outlet,
+      code,
+      kind: body.kind,
+      name: body.name,
+      stations,
+    } satisfies PairResponse);
+  });
+  return router;
+}
+
+/** A renewal key: 32 random bytes, given to the device once; the server keeps only its sha-256. */
+export function newRenewalKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashRenewalKey(key: string): string {
+  return sha256(`renewal:${key}`);
+}
+
+/**
+ * POST /api/device-token — a paired device trades its renewal key for a fresh one-day token.
+ * No live token is needed (the old one may have expired while the device was off). The key is
+ * not rotated: the table holds one key per device, and a rotated key whose answer is lost on a
+ * flaky shop network would lock the device out until it is paired again; the key only ever
+ * travels to this endpoint, over TLS, and revocation deletes it.
+ */
+export function deviceTokenRoute(ctx: ApiContext): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const ip = clientIp(req);
+    const body = parseInput(deviceTokenBody, req.body);
+    const attempt = await ctx.limits.renew.begin(ip);
+    if (isLimited(attempt)) throw rateLimited(`too many token renewals from your address; try again in ${attempt.retryAfter} s`, attempt.retryAfter);
+    // The key is all the caller has: the lookup runs as the owner (like pairing codes), the device under its tenant.
+    const key = await ctx.store.db.selectFrom('device_renewal_keys').selectAll().where('key_hash', '=', hashRenewalKey(body.renewalKey)).executeTakeFirst();
+    if (!key) throw new ApiError(ErrorCode.renewalKeyInvalid, 'this renewal key is not known here; pair the device again', 'renewalKey');
+    const device = await withTenant(ctx.store, key.tenant_id, (trx) =>
+      trx.selectFrom('devices').select(['id', 'outlet_id', 'kind', 'revoked_at']).where('id', '=', key.device_id).executeTakeFirst(),
+    );
+    if (!device || device.revoked_at) throw new ApiError(ErrorCode.deviceRevoked, 'this device has been revoked; ask a manager to pair it again');
+    await attempt.ok();
+    const access = await issueRecorded(
+      ctx,
+      { tenant: key.tenant_id, outlet: device.outlet_id, role: device.kind, deviceId: device.id, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS },
+      { kind: 'device' },
+    );
+    await withTenant(ctx.store, key.tenant_id, (trx) => trx.updateTable('devices').set({ token_jti: access.jti }).where('id', '=', device.id).execute());
+    res.json({ token: access.token, expiresAt: access.expiresAt, deviceId: device.id } satisfies DeviceTokenResponse);
   });
   return router;
 }
@@ -190,7 +255,11 @@ export function deviceRoutes(ctx: ApiContext): Router {
       return updated;
     });
     if (row.token_jti) await revokeJti(ctx.store.db, row.token_jti);
-    const closed = ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
+    // The device can no longer renew, and every token it holds or issued ends: its own (renewed
+    // ones included) and the staff tokens signed in on it (token-ledger.ts).
+    await ctx.store.db.deleteFrom('device_renewal_keys').where('device_id', '=', deviceId).where('tenant_id', '=', p.tenant).execute();
+    const ended = await endTokens(ctx, { tenant: p.tenant, subject: deviceId, issuingDevice: deviceId }, 'device_revoked');
+    const closed = ended.disconnected + ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
       removeCatalogEntry(doc, 'devices', deviceId);
     });

@@ -50,6 +50,11 @@ export interface ApiDeps {
   log?: (message: string, error?: unknown) => void;
   /** Sign-in throttles (stored in `auth_attempts`); defaults in `DEFAULT_LIMIT_RULES`. */
   limits?: Partial<LimitRules>;
+  /**
+   * Origins besides the server's own that may use the refresh cookie (`/api/auth/refresh`,
+   * `/api/auth/logout`) and get credentialed CORS answers, e.g. `https://office.example.com`.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export interface ApiContext {
@@ -59,6 +64,7 @@ export interface ApiContext {
   now: () => number;
   log: (message: string, error?: unknown) => void;
   limits: Limiters;
+  allowedOrigins: readonly string[];
 }
 
 export function principalOf(res: Response): Principal {

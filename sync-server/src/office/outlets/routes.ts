@@ -13,6 +13,7 @@ import { outletsForUser } from './outlets';
 import { hashPassword } from '../auth/passwords';
 import { requireRole } from '../http/middleware';
 import { revokeJti } from '@kiosk/store';
+import { endTokens } from '../auth/token-ledger';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 import { isTimeZone } from '../catalog/routes';
@@ -145,6 +146,7 @@ export function peopleRoutes(ctx: ApiContext): Router {
       await revokeJti(ctx.store.db, jti);
       ctx.relay.disconnect({ tokenId: jti });
     }
+    await endTokens(ctx, { tenant: p.tenant, subject: `user:${userId}` }, 'user_disabled');
     res.status(204).end();
   });
 

@@ -24,6 +24,7 @@ import { editOutletDoc } from '../outlets/outlet-doc';
 import { withTenant, type TenantTransaction } from '@kiosk/store';
 import { parseInput } from '../http/validate';
 import { dropStaffKey, issueStaffKey, retireStaffKeys } from './staff-keys';
+import { endTokens } from '../auth/token-ledger';
 
 /** A PIN picks its owner at sign-in, so two people of one outlet must not share one. */
 async function ensurePinFree(trx: TenantTransaction, outlet: string, candidate: string, exceptId?: string): Promise<void> {
@@ -80,6 +81,7 @@ export function staffRoutes(ctx: ApiContext): Router {
     const body = parseInput(staffPatchBody, req.body);
     const staffId = String(req.params.staffId);
     const pinHash = body.pin ? await hashPin(body.pin) : undefined;
+    let roleChanged = false;
     const row = await withTenant(ctx.store, p.tenant, async (trx) => {
       const found = await trx
         .selectFrom('staff')
@@ -90,6 +92,7 @@ export function staffRoutes(ctx: ApiContext): Router {
         .executeTakeFirst();
       if (!found) throw notFound(`staff member ${JSON.stringify(staffId)}`);
       if (body.pin) await ensurePinFree(trx, outlet.id, body.pin, staffId);
+      roleChanged = body.role !== undefined && body.role !== found.role;
       return trx
         .updateTable('staff')
         .set({ ...(body.name ? { name: body.name } : {}), ...(body.role ? { role: body.role } : {}), ...(pinHash ? { pin_hash: pinHash } : {}) })
@@ -98,6 +101,9 @@ export function staffRoutes(ctx: ApiContext): Router {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
+    // A new PIN or role ends the tokens signed in with the old one (outside withTenant: token-ledger.ts).
+    if (body.pin) await endTokens(ctx, { tenant: p.tenant, staffId }, 'staff_pin_changed');
+    else if (roleChanged) await endTokens(ctx, { tenant: p.tenant, staffId }, 'staff_role_changed');
     const key = body.pin ? await issueStaffKey(ctx, { tenant: p.tenant, outlet: outlet.id, staffId, actor: actorId(p) }, body.pin) : undefined;
     await editOutletDoc(
       ctx,
@@ -128,6 +134,7 @@ export function staffRoutes(ctx: ApiContext): Router {
         .executeTakeFirst(),
     );
     if (!removed) throw notFound(`staff member ${JSON.stringify(staffId)}`);
+    await endTokens(ctx, { tenant: p.tenant, staffId }, 'staff_removed');
     await dropStaffKey(ctx, { tenant: p.tenant, outlet: outlet.id, staffId, actor: actorId(p) });
     await editOutletDoc(ctx, p, outlet.id, { action: 'staff.remove', details: { id: staffId, name: removed.name, removedBy: actorId(p) } }, (doc) => {
       removeCatalogEntry(doc, 'staff', staffId);
