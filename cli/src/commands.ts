@@ -144,7 +144,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       dayWindow: { graceDays: config.graceDays },
       trustProxy: config.trustProxy,
       metricsToken: config.metricsToken,
-      mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay })),
+      mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay, allowedOrigins: config.allowedOrigins })),
     });
     closers.push(() => server.close());
     baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${server.port}`;

@@ -110,6 +110,36 @@ export const OPTIONS = {
       }),
     defaultText: 'off',
   },
+  // Token lifetimes (issue 13): pages elsewhere that may use the back-office sign-in cookie.
+  allowedOrigins: {
+    flag: 'allowed-origins',
+    env: ['KIOSK_ALLOWED_ORIGINS'],
+    description:
+      "origins besides the server's own that may refresh and sign out with the back-office cookie (comma-separated, e.g. https://office.example.com)",
+    schema: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const origins = value
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
+        for (const origin of origins) {
+          let parsed: URL | null = null;
+          try {
+            parsed = new URL(origin);
+          } catch {
+            parsed = null;
+          }
+          if (!parsed || parsed.origin !== origin) {
+            ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)` });
+            return z.NEVER;
+          }
+        }
+        return origins;
+      }),
+    defaultText: 'none',
+  },
   metricsToken: {
     flag: 'metrics-token',
     env: ['KIOSK_METRICS_TOKEN'],

@@ -2,3 +2,4 @@
 export { DocSync } from './doc-sync';
 export { DeviceSession } from './session';
 export { isOrderStored } from './stored-state';
+export { loadCredentials, saveCredentials, type DeviceCredentials } from './credentials';
