@@ -125,6 +125,23 @@ export function useBrowserSystem(): () => BrowserSystem {
   };
 }
 
+/**
+ * Every visible control of `page` (buttons, fields, selects, and the labels of visually hidden
+ * radios and checkboxes) is at least 44 × 44 px: a cashier's thumb on a cheap tablet.
+ */
+export async function expectTouchTargets(page: Page): Promise<void> {
+  const controls = page.locator('button:visible, select:visible, input:not(.sr-only):not([type=hidden]):visible, label:has(input.sr-only):visible');
+  const small: string[] = [];
+  for (const control of await controls.all()) {
+    const box = await control.boundingBox();
+    if (box && (box.height < 44 || box.width < 44)) {
+      const name = (await control.getAttribute('aria-label')) ?? (await control.textContent())?.trim() ?? '?';
+      small.push(`${name || (await control.evaluate((e) => e.tagName))} (${Math.round(box.width)}×${Math.round(box.height)})`);
+    }
+  }
+  expect(small, 'controls smaller than 44 × 44 px').toEqual([]);
+}
+
 export const CONTEXT_OPTIONS = { locale: 'en-US', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 800 } };
 
 /** The service worker controls the page: from now on a reload works with no network. */

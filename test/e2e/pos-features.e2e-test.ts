@@ -9,7 +9,18 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CashDrawer } from '@kiosk/shared';
-import { amountOf, api, CONTEXT_OPTIONS, expectEveryControlNamed, pair, SCREENSHOTS, signIn, ticketLabels, useBrowserSystem } from './browser';
+import {
+  amountOf,
+  api,
+  CONTEXT_OPTIONS,
+  expectEveryControlNamed,
+  expectTouchTargets,
+  pair,
+  SCREENSHOTS,
+  signIn,
+  ticketLabels,
+  useBrowserSystem,
+} from './browser';
 
 describe('browser: POS and kitchen features', () => {
   const system = useBrowserSystem();
@@ -38,6 +49,9 @@ describe('browser: POS and kitchen features', () => {
     await pos.getByRole('button', { name: 'Sign in' }).click();
     await pos.getByRole('alert').filter({ hasText: 'Wrong PIN' }).waitFor();
     await signIn(pos, '1234');
+    // The register's screen (header, menu, cart with dine-in's table field): 44 px touch targets.
+    await pos.getByRole('region', { name: 'Menu' }).waitFor();
+    await expectTouchTargets(pos);
 
     // No sale: opening the drawer needs a manager's PIN (a cashier's is refused); the signed
     // opening reaches the cash drawer report, its approval verified.

@@ -99,7 +99,7 @@ export function CartPanel(props: CartProps) {
         {(['dine_in', 'takeaway', 'delivery'] as const).map((type) => (
           <label
             key={type}
-            className={`cursor-pointer rounded-full px-3 py-1.5 text-sm ring-1 ${props.type === type ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`}
+            className={`inline-flex min-h-11 cursor-pointer items-center rounded-full px-4 text-sm ring-1 ${props.type === type ? 'bg-slate-900 text-white ring-slate-900' : 'ring-slate-300'}`}
           >
             <input type="radio" className="sr-only" name="orderType" checked={props.type === type} onChange={() => props.onType(type)} />
             {type === 'dine_in' ? t('dineIn') : type === 'takeaway' ? t('takeaway') : t('delivery')}
@@ -111,7 +111,7 @@ export function CartPanel(props: CartProps) {
           <label className="flex-1">
             <span className="block text-sm">{t('table')}</span>
             <input
-              className="w-full rounded border border-slate-300 px-2 py-1"
+              className="min-h-11 w-full rounded border border-slate-300 px-2"
               maxLength={32}
               value={props.table}
               onChange={(e) => props.onTable(e.target.value)}
@@ -121,7 +121,7 @@ export function CartPanel(props: CartProps) {
         <label className="flex-1">
           <span className="block text-sm">{t('manualDiscount')}</span>
           <input
-            className="w-full rounded border border-slate-300 px-2 py-1"
+            className="min-h-11 w-full rounded border border-slate-300 px-2"
             inputMode="decimal"
             value={props.discountPercent}
             onChange={(e) => props.onDiscount(e.target.value.replace(/[^\d.]/g, ''))}

@@ -30,7 +30,7 @@ export function MenuGrid({
         type="search"
         aria-label={t('search')}
         placeholder={t('search')}
-        className="rounded-lg border border-slate-300 px-3 py-2"
+        className="min-h-11 rounded-lg border border-slate-300 px-3 py-2"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
@@ -40,7 +40,7 @@ export function MenuGrid({
             key={c.id ?? 'all'}
             role="tab"
             aria-selected={category === c.id}
-            className={`rounded-full px-4 py-2 text-sm font-medium ${category === c.id ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
+            className={`min-h-11 rounded-full px-4 py-2 text-sm font-medium ${category === c.id ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
             onClick={() => {
               setCategory(c.id);
               setQuery('');

@@ -58,7 +58,7 @@ function PosScreen() {
         {member && (
           <span className="text-sm">
             {t('signedInAs', { name: member.name })}{' '}
-            <button className="ml-2 rounded px-2 py-1 ring-1 ring-white/40" onClick={() => signIn(null)}>
+            <button className="ml-2 min-h-11 rounded px-3 ring-1 ring-white/40" onClick={() => signIn(null)}>
               {t('signOut')}
             </button>
           </span>
@@ -244,7 +244,7 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           <button
             role="tab"
             aria-selected={view === 'menu'}
-            className={`rounded-lg px-4 py-2 font-semibold ${view === 'menu' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
+            className={`min-h-11 rounded-lg px-4 py-2 font-semibold ${view === 'menu' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
             onClick={() => setView('menu')}
           >
             {t('menu')}
@@ -252,7 +252,7 @@ function Register({ outlet, staff }: { outlet: OutletSnapshot; staff: StaffMembe
           <button
             role="tab"
             aria-selected={view === 'orders'}
-            className={`rounded-lg px-4 py-2 font-semibold ${view === 'orders' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
+            className={`min-h-11 rounded-lg px-4 py-2 font-semibold ${view === 'orders' ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-300'}`}
             onClick={() => setView('orders')}
           >
             {t('todaysOrders')} ({orders.length})
