@@ -3,9 +3,18 @@
  * nothing of the back-office (chart.js) before it can take an order.
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { SecureContextBanner } from './components/SecureContextBanner';
 import { loadCredentials } from './sync/credentials';
 
-const rootRoute = createRootRoute({ component: () => <Outlet /> });
+// Every screen (POS, kitchen, back-office, pairing) gets the insecure-origin banner above it.
+const rootRoute = createRootRoute({
+  component: () => (
+    <>
+      <SecureContextBanner />
+      <Outlet />
+    </>
+  ),
+});
 
 /** `/` opens the screen of this device's role, or pairing for a new device. */
 export function homeFor(kind: 'terminal' | 'kitchen' | null): '/pos' | '/kitchen' | '/setup' {

@@ -8,8 +8,9 @@
 import { useState, type FormEvent } from 'react';
 import type { StaffKeyEnvelope, StaffMember } from '@kiosk/shared';
 import { useT } from '../i18n';
-import { unlockStaffByPin, type Unlocked } from '../orders/staff-pin';
+import { PinCheckUnavailableError, pinCheckProblem, unlockStaffByPin, type Unlocked } from '../orders/staff-pin';
 import { Dialog } from './Dialog';
+import { PinUnavailable } from './SecureContextBanner';
 
 export function PinDialog({
   title,
@@ -30,12 +31,22 @@ export function PinDialog({
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
+  // Without WebCrypto (an http:// LAN address) no PIN can be checked: say so, do not pretend.
+  const [problem, setProblem] = useState(pinCheckProblem);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (checking) return;
+    if (checking || problem) return;
     setChecking(true);
     setError(null);
-    const unlocked = await unlockStaffByPin(staff, envelopes, pin, { preferManagers: requireManager }).finally(() => setChecking(false));
+    let unlocked: Unlocked | null;
+    try {
+      unlocked = await unlockStaffByPin(staff, envelopes, pin, { preferManagers: requireManager });
+    } catch (err) {
+      if (!(err instanceof PinCheckUnavailableError)) throw err;
+      return setProblem(err.problem);
+    } finally {
+      setChecking(false);
+    }
     if (!unlocked) return setError(t('wrongPin'));
     if (requireManager && unlocked.member.role !== 'manager' && unlocked.member.role !== 'owner') return setError(t('notAManager'));
     onApproved(unlocked);
@@ -60,7 +71,8 @@ export function PinDialog({
             {t('checkingPin')}
           </p>
         )}
-        {error && (
+        {problem && <PinUnavailable problem={problem} />}
+        {error && !problem && (
           <p role="alert" className="text-rose-700">
             {error}
           </p>
@@ -69,7 +81,7 @@ export function PinDialog({
           <button type="button" className="rounded px-4 py-2 ring-1 ring-slate-300" onClick={onClose}>
             {t('cancel')}
           </button>
-          <button type="submit" disabled={checking} className="rounded bg-slate-900 px-4 py-2 font-semibold text-white disabled:opacity-50">
+          <button type="submit" disabled={checking || problem !== null} className="rounded bg-slate-900 px-4 py-2 font-semibold text-white disabled:opacity-50">
             {t('approve')}
           </button>
         </div>

@@ -370,6 +370,17 @@ export const en = {
   // HTTP hardening: sign-in when one email has accounts in two organisations.
   organisation: 'Organisation',
   ambiguousAccount: 'This email has accounts in more than one organisation. Enter the organisation to sign in to.',
+  // issue 14: insecure origin (http:// on a LAN address) and PIN pads without WebCrypto
+  insecureTitle: 'This address is not secure',
+  insecureBody: 'On addresses that start with http:// the browser turns off offline start and PIN sign-in. Open the secure address of this screen instead:',
+  insecureNoHttps: 'Open this screen through the box’s https:// address.',
+  insecureTrust:
+    'If the secure address shows a certificate warning, this device does not trust the box yet. Open the setup page on this device first and install the box’s certificate:',
+  noWebCryptoTitle: 'This browser cannot check staff PINs',
+  noWebCryptoBody: 'It has no WebCrypto, which checks PINs. Update the browser (or use Chrome or Safari) and open this page again.',
+  pinUnavailableInsecure:
+    'PIN sign-in cannot work on this address: on http:// addresses the browser turns off the encryption that checks PINs. Open the secure address:',
+  pinUnavailableNoCrypto: 'PIN sign-in cannot work in this browser: it has no WebCrypto, which checks PINs. Update the browser or use another one.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -358,4 +358,14 @@ export const id: Messages = {
   // HTTP hardening: sign-in when one email has accounts in two organisations.
   organisation: 'Organisasi',
   ambiguousAccount: 'Email ini punya akun di lebih dari satu organisasi. Masukkan organisasi yang ingin dimasuki.',
+  // issue 14: insecure origin (http:// on a LAN address) and PIN pads without WebCrypto
+  insecureTitle: 'Alamat ini tidak aman',
+  insecureBody: 'Pada alamat yang diawali http:// browser mematikan mulai offline dan masuk dengan PIN. Buka alamat aman layar ini:',
+  insecureNoHttps: 'Buka layar ini melalui alamat https:// milik server LAN.',
+  insecureTrust:
+    'Jika alamat aman menampilkan peringatan sertifikat, perangkat ini belum memercayai server LAN. Buka dulu halaman penyiapan di perangkat ini dan pasang sertifikat server LAN:',
+  noWebCryptoTitle: 'Browser ini tidak dapat memeriksa PIN staf',
+  noWebCryptoBody: 'Browser ini tidak punya WebCrypto untuk memeriksa PIN. Perbarui browser (atau pakai Chrome atau Safari) lalu buka halaman ini lagi.',
+  pinUnavailableInsecure: 'Masuk dengan PIN tidak bisa di alamat ini: pada alamat http:// browser mematikan enkripsi yang memeriksa PIN. Buka alamat aman:',
+  pinUnavailableNoCrypto: 'Masuk dengan PIN tidak bisa di browser ini: tidak ada WebCrypto untuk memeriksa PIN. Perbarui browser atau pakai browser lain.',
 };

@@ -5,8 +5,32 @@
  *
  * Each try costs one argon2id evaluation (~0.5–1.5 s), so envelopes are tried most recently
  * unlocked on this device first: the usual approver or cashier is found at the first try.
+ *
+ * Throws `PinCheckUnavailableError` where WebCrypto is missing (an insecure origin), so a PIN
+ * pad never reports a right PIN as wrong.
  */
 import { openStaffKey, type StaffKeyEnvelope, type StaffKeyPair, type StaffMember } from '@kiosk/shared';
+import { currentSecureContextProblem, type SecureContextProblem } from '../secure-context';
+
+/**
+ * Thrown instead of answering "wrong PIN" when this browser cannot check a PIN at all: the
+ * sealed key is opened with WebCrypto (AES-GCM), which browsers withhold from insecure origins
+ * (`http://<LAN address>`). Without this, every envelope failed to open and a right PIN looked
+ * wrong. The PIN pads show `problem` (secure-context.ts) instead.
+ */
+export class PinCheckUnavailableError extends Error {
+  readonly reason = 'no-webcrypto' as const;
+  constructor(readonly problem: SecureContextProblem) {
+    super(`PIN check unavailable: ${problem.kind}`);
+    this.name = 'PinCheckUnavailableError';
+  }
+}
+
+/** Why this browser cannot check a PIN, or null when it can. */
+export function pinCheckProblem(): SecureContextProblem | null {
+  if (typeof globalThis.crypto?.subtle?.decrypt === 'function') return null;
+  return currentSecureContextProblem() ?? { kind: 'no-webcrypto', httpsUrl: null, setupUrl: null };
+}
 
 export interface Unlocked {
   member: StaffMember;
@@ -35,6 +59,8 @@ export async function unlockStaffByPin(
   opts: { preferManagers?: boolean; storage?: Storage } = {},
 ): Promise<Unlocked | null> {
   if (!/^\d{4,6}$/.test(pin)) return null;
+  const problem = pinCheckProblem();
+  if (problem) throw new PinCheckUnavailableError(problem);
   const storage = opts.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
   const byId = new Map(staff.filter((m) => m.active !== false).map((m) => [m.id, m]));
   const order = recent(storage);

@@ -18,9 +18,10 @@ import {
 } from '@kiosk/shared';
 import { AppHeader } from '../../components/AppHeader';
 import { PinDialog } from '../../components/PinDialog';
+import { PinUnavailable } from '../../components/SecureContextBanner';
 import { Unpaired } from '../../components/Unpaired';
 import { useOrders } from '../../orders/orders';
-import { unlockStaffByPin, type Unlocked } from '../../orders/staff-pin';
+import { PinCheckUnavailableError, pinCheckProblem, unlockStaffByPin, type Unlocked } from '../../orders/staff-pin';
 import { useT } from '../../i18n';
 import { SessionGate, useDay, useOutlet, useSession, useStaffKeys } from '../../sync/react';
 import { CartPanel, type CartLine } from './CartPanel';
@@ -74,6 +75,8 @@ function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m
   const envelopes = useStaffKeys();
   const [pin, setPin] = useState('');
   const [error, setError] = useState(false);
+  // Without WebCrypto (an http:// LAN address) no PIN can be checked: say so, do not pretend.
+  const [problem, setProblem] = useState(pinCheckProblem);
   const press = (digit: string) => setPin((p) => (p + digit).slice(0, 6));
   return (
     <main className="flex flex-1 items-center justify-center">
@@ -82,8 +85,16 @@ function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m
         className="w-80 space-y-3 rounded-xl bg-white p-5 shadow"
         onSubmit={async (e) => {
           e.preventDefault();
+          if (problem) return;
           // Offline: the PIN must open the person's sealed key (no verifier on the device).
-          const unlocked = await unlockStaffByPin(staff, envelopes, pin);
+          let unlocked: Unlocked | null;
+          try {
+            unlocked = await unlockStaffByPin(staff, envelopes, pin);
+          } catch (err) {
+            if (!(err instanceof PinCheckUnavailableError)) throw err;
+            unlocked = null;
+            setProblem(err.problem);
+          }
           setPin('');
           if (unlocked) onSignedIn(unlocked.member);
           else setError(true);
@@ -113,12 +124,13 @@ function PinSignIn({ staff, onSignedIn }: { staff: StaffMember[]; onSignedIn: (m
             ),
           )}
         </div>
-        {error && (
+        {problem && <PinUnavailable problem={problem} />}
+        {error && !problem && (
           <p role="alert" className="text-rose-700">
             {t('wrongPin')}
           </p>
         )}
-        <button type="submit" className="w-full rounded-lg bg-slate-900 py-3 font-semibold text-white">
+        <button type="submit" disabled={problem !== null} className="w-full rounded-lg bg-slate-900 py-3 font-semibold text-white disabled:opacity-50">
           {t('signInButton')}
         </button>
       </form>
