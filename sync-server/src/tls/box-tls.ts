@@ -85,28 +85,28 @@ export async function openBoxTls(options: TlsOptions, log: (message: string) => 
   const listeners: Array<(m: TlsMaterial) => void> = [];
   let running: Promise<boolean> | null = null;
 
+  const checkOnce = async (): Promise<boolean> => {
+    const wanted = names();
+    const status = certificateStatus({
+      certPem: material.cert,
+      keyPem: material.key,
+      caPem: ca.certPem,
+      names: wanted,
+      now: now(),
+      renewBeforeDays: options.renewBeforeDays,
+    });
+    if (status.ok) return false;
+    log(`tls: issuing a new server certificate (${status.reason}${sameNames(wanted, material.names) ? '' : `: ${describe(wanted)}`})`);
+    const issued = await issueAndStore(dir, ca, wanted, now(), options);
+    material = { key: issued.keyPem, cert: issued.certPem, caPem: ca.certPem, fingerprint, names: wanted };
+    for (const listener of listeners) listener(material);
+    return true;
+  };
+  // One check at a time: the timer and a caller share the run in progress.
   const check = (): Promise<boolean> => {
-    running ??= (async () => {
-      try {
-        const wanted = names();
-        const status = certificateStatus({
-          certPem: material.cert,
-          keyPem: material.key,
-          caPem: ca.certPem,
-          names: wanted,
-          now: now(),
-          renewBeforeDays: options.renewBeforeDays,
-        });
-        if (status.ok) return false;
-        log(`tls: issuing a new server certificate (${status.reason}${sameNames(wanted, material.names) ? '' : `: ${describe(wanted)}`})`);
-        const issued = await issueAndStore(dir, ca, wanted, now(), options);
-        material = { key: issued.keyPem, cert: issued.certPem, caPem: ca.certPem, fingerprint, names: wanted };
-        for (const listener of listeners) listener(material);
-        return true;
-      } finally {
-        running = null;
-      }
-    })();
+    running ??= checkOnce().finally(() => {
+      running = null;
+    });
     return running;
   };
 

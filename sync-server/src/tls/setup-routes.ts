@@ -44,15 +44,17 @@ export function tlsRoutes(options: TlsRoutesOptions): express.Router {
   const router = express.Router();
   const trustProxy = options.trustProxy ?? false;
 
-  router.get(CA_PEM_PATH, (_req, res, next) => {
+  const noCa = (req: express.Request, res: express.Response) =>
+    res.status(404).json({ error: { code: 'not_found', message: `no box CA: this server uses its operator's certificate (${req.path})` } });
+  router.get(CA_PEM_PATH, (req, res) => {
     const info = options.info();
-    if (!info) return next();
+    if (!info) return noCa(req, res);
     res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.pem"', 'Cache-Control': 'no-cache' });
     res.send(info.caPem);
   });
-  router.get(CA_DER_PATH, (_req, res, next) => {
+  router.get(CA_DER_PATH, (req, res) => {
     const info = options.info();
-    if (!info) return next();
+    if (!info) return noCa(req, res);
     res.set({ 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.crt"', 'Cache-Control': 'no-cache' });
     res.send(pemToDer(info.caPem));
   });
