@@ -135,7 +135,9 @@ function httpsBanner(tls: SyncServerTls, port: number, config: KioskConfig): str
   const lines = [`kiosk: HTTPS for the shop network on the same port (other devices on plain http get only /setup):`];
   for (const url of tls.httpsUrls) lines.push(`  ${url}/pos`);
   if (tls.caPem) {
-    const lan = tls.httpsUrls.find((u) => !/\/\/(localhost|127\.|\[::1\])/.test(u))?.replace(/^https:/, 'http:') ?? `http://localhost:${port}`;
+    // The mDNS name a tablet can type (<hostname>.local), else the first address another device can reach.
+    const reachable = tls.httpsUrls.filter((u) => !/\/\/(localhost|127\.|\[::1\])/.test(u));
+    const lan = (reachable.find((u) => /\.local:\d+$/.test(u)) ?? reachable[0])?.replace(/^https:/, 'http:') ?? `http://localhost:${port}`;
     lines.push(
       `  Trust the box CA on each device: ${lan}/setup   (download: /setup/ca.crt)`,
       `  Box CA SHA-256 fingerprint  ${tls.fingerprint}   (${path.join(config.dataDir, 'tls', 'ca.pem')})`,
