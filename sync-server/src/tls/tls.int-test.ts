@@ -114,7 +114,13 @@ describe('TLS on the box', () => {
     checkIntervalMs: 0,
   });
   const start = async (overrides: Parameters<typeof startTestRelay>[0] = {}) => {
-    const relay = await startTestRelay({ store, clientDist: dist, tls: boxTls(), ...overrides });
+    const relay = await startTestRelay({
+      store,
+      clientDist: dist,
+      tls: boxTls(),
+      mountApi: (app) => app.get('/api/test/whoami', (req, res) => res.json({ ip: req.ip, secure: req.secure })),
+      ...overrides,
+    });
     relays.push(relay);
     return relay;
   };
@@ -242,6 +248,11 @@ describe('TLS on the box', () => {
     expect(secure.headers['strict-transport-security']).toBe('max-age=31536000');
     const healthz = await request(`https://${NAME}:${port}/healthz`, { ca: caPem });
     expect(JSON.parse(healthz.body.toString())).toEqual({ status: 'ok' });
+    // Over TLS express sees the real peer (rate limits, upgrade gate) and req.secure.
+    const who = await request(`https://${NAME}:${port}/api/test/whoami`, { ca: caPem });
+    expect(JSON.parse(who.body.toString())).toEqual({ ip: '127.0.0.1', secure: true });
+    const whoPlain = await request(`http://127.0.0.1:${port}/api/test/whoami`);
+    expect(JSON.parse(whoPlain.body.toString())).toEqual({ ip: '127.0.0.1', secure: false });
 
     const plain = await request(`http://127.0.0.1:${port}/pos`);
     expect(plain.status).toBe(200);
