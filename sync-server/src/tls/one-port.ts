@@ -62,6 +62,9 @@ export async function listenOnePort(options: {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
+        // Stops the inner servers' timeout checkers started by the 'listening' above (they were never listening, so no error matters).
+        options.plain.close(() => {});
+        options.secure.close(() => {});
       }),
   };
 }
