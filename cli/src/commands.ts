@@ -10,7 +10,7 @@ import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { startProjector, verify } from '@kiosk/projector';
 import { runRebuild } from './rebuild-command';
-import { createOfficeApi, createPairingCode, signToken, startSyncServer } from '@kiosk/sync-server';
+import { createOfficeApi, createPairingCode, signToken, startSyncServer, type SyncServerTls, type TlsOptions } from '@kiosk/sync-server';
 import { CLIENT_DIST, ensureClientBuilt } from './build-client';
 import { retryDatabase } from './db-retry';
 import type { KioskConfig } from './config';
@@ -119,6 +119,35 @@ async function printToken(config: KioskConfig, flags: Record<string, string | un
   return 0;
 }
 
+/** `--tls-cert/--tls-key`, else the box CA in the data directory, else (--no-tls, loopback) none. */
+function tlsOptions(config: KioskConfig): TlsOptions | undefined {
+  if (!config.tls) return undefined;
+  if (config.tlsCert && config.tlsKey) return { mode: 'operator', certFile: config.tlsCert, keyFile: config.tlsKey };
+  return { mode: 'box', dataDir: config.dataDir, extraNames: config.tlsNames };
+}
+
+/**
+ * The lines for other devices: every https address the certificate covers, and how to trust
+ * the box CA (its fingerprint, to compare on the tablet). The first banner line stays
+ * `listening on http://…` (this machine, plain HTTP on loopback): scripts and tests read it.
+ */
+function httpsBanner(tls: SyncServerTls, port: number, config: KioskConfig): string[] {
+  const lines = [`kiosk: HTTPS for the shop network on the same port (other devices on plain http get only /setup):`];
+  for (const url of tls.httpsUrls) lines.push(`  ${url}/pos`);
+  if (tls.caPem) {
+    // The mDNS name a tablet can type (<hostname>.local), else the first address another device can reach.
+    const reachable = tls.httpsUrls.filter((u) => !/\/\/(localhost|127\.|\[::1\])/.test(u));
+    const lan = (reachable.find((u) => /\.local:\d+$/.test(u)) ?? reachable[0])?.replace(/^https:/, 'http:') ?? `http://localhost:${port}`;
+    lines.push(
+      `  Trust the box CA on each device: ${lan}/setup   (download: /setup/ca.crt)`,
+      `  Box CA SHA-256 fingerprint  ${tls.fingerprint}   (${path.join(config.dataDir, 'tls', 'ca.pem')})`,
+    );
+  } else {
+    lines.push(`  Certificate: ${config.tlsCert} (SHA-256 ${tls.fingerprint})`);
+  }
+  return lines;
+}
+
 async function runServers(config: KioskConfig, parts: { relay: boolean; projector: boolean }): Promise<number> {
   if (parts.relay) ensureClientBuilt();
   // The database may come up after us (compose, a reboot): wait for it (db-retry.ts).
@@ -133,6 +162,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
   const closers: Array<() => Promise<void>> = [];
 
   let baseUrl: string | undefined;
+  let tlsBanner: string[] = [];
   if (parts.relay) {
     const server = await startSyncServer({
       store,
@@ -144,10 +174,12 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       dayWindow: { graceDays: config.graceDays },
       trustProxy: config.trustProxy,
       metricsToken: config.metricsToken,
+      tls: tlsOptions(config),
       mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay, allowedOrigins: config.allowedOrigins })),
     });
     closers.push(() => server.close());
     baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${server.port}`;
+    if (server.tls) tlsBanner = httpsBanner(server.tls, server.port, config);
   }
   if (parts.projector) {
     const projector = await startProjector({ store, mode: config.projectorMode, trustedWriters: config.trustedWriters });
@@ -165,6 +197,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       `  Pair a device    ${baseUrl}/setup   (pairing code: \`npx kiosk pairing-code --tenant ${DEMO.tenant} --outlet ${DEMO.outlet}\`, or from the back-office)`,
     );
     if (config.demo) banner.push(`  Sign in          back-office: owner@demo.kiosk / demo1234; terminal staff PINs: Sari 1234 (cashier), Budi 9999 (manager)`);
+    banner.push(...tlsBanner);
   }
   console.log(banner.join('\n'));
   if (parts.projector) console.log(`kiosk: projector running (${config.projectorMode})`);

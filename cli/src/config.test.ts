@@ -52,4 +52,29 @@ describe('kiosk configuration', () => {
     expect(() => resolveConfig({}, { KIOSK_METRICS_TOKEN: 'short' })).toThrow(/^invalid KIOSK_METRICS_TOKEN \(--metrics-token\): must be at least 16/);
     expect(() => resolveConfig({ 'db-retry-seconds': '-1' }, {})).toThrow(/^invalid --db-retry-seconds: must be a whole number of seconds/);
   });
+
+  // HTTPS on the shop network (issue 14).
+  test('--tls: on for a non-loopback bind (0.0.0.0 included), off on loopback; --no-tls, KIOSK_TLS, operator certificate', () => {
+    expect(resolveConfig({}, {}).tls).toBe(true); // default host 0.0.0.0
+    expect(resolveConfig({ host: '192.0.2.1' }, {}).tls).toBe(true);
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(resolveConfig({ host }, {}).tls, host).toBe(false);
+    expect(resolveConfig({ 'no-tls': true as unknown as string }, {}).tls).toBe(false);
+    expect(resolveConfig({}, { KIOSK_TLS: 'false' }).tls).toBe(false);
+    expect(resolveConfig({ host: '127.0.0.1' }, { KIOSK_TLS: 'true' }).tls).toBe(true);
+    const operator = resolveConfig({ host: '127.0.0.1', 'tls-cert': 'c.pem', 'tls-key': 'k.pem' }, {});
+    expect(operator.tls).toBe(true);
+    expect(operator.tlsCert?.endsWith('/c.pem')).toBe(true);
+    expect(resolveConfig({ 'tls-names': 'kiosk-box.test, 10.0.0.5' }, {}).tlsNames).toEqual(['kiosk-box.test', '10.0.0.5']);
+    expect(resolveConfig({}, {}).tlsNames).toEqual([]);
+  });
+
+  test.each([
+    [{}, { KIOSK_TLS: 'maybe' }, /^invalid KIOSK_TLS \(--tls\): must be 'auto', 'true' or 'false'/],
+    [{ 'tls-names': 'ok.test,bad name' }, {}, /^invalid --tls-names: "bad name" is not a DNS name or an IP address/],
+    [{ 'tls-cert': 'c.pem' }, {}, /^invalid --tls-key \(KIOSK_TLS_KEY\): required with --tls-cert/],
+    [{}, { KIOSK_TLS_KEY: 'k.pem' }, /^invalid --tls-cert \(KIOSK_TLS_CERT\): required with --tls-key/],
+    [{ 'tls-cert': 'c.pem', 'tls-key': 'k.pem', 'no-tls': 'true' }, {}, /^invalid --tls-cert .*TLS is off/],
+  ])('bad TLS configuration %j %j is one line naming the option', (flags, env, expected) => {
+    expect(() => resolveConfig(flags as Record<string, string>, env)).toThrow(expected);
+  });
 });

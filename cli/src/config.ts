@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { parseTrustProxy } from '@kiosk/sync-server';
+import { isCertificateName, parseTrustProxy } from '@kiosk/sync-server';
 
 export interface OptionSpec {
   flag: string;
@@ -162,6 +162,49 @@ export const OPTIONS = {
       ),
     defaultText: 'none',
   },
+  // HTTPS on the shop network (issue 14): the box CA, an operator's certificate, or none behind a proxy.
+  tls: {
+    flag: 'tls',
+    env: ['KIOSK_TLS'],
+    description:
+      "HTTPS/WSS on the same port: 'auto' = on unless --host is loopback (127.0.0.1, ::1, localhost); 'false' (or --no-tls) behind a TLS-terminating proxy",
+    schema: z.enum(['auto', 'true', 'false', 'on', 'off'], "must be 'auto', 'true' or 'false'").default('auto'),
+    defaultText: 'auto',
+  },
+  tlsNames: {
+    flag: 'tls-names',
+    env: ['KIOSK_TLS_NAMES'],
+    description:
+      'extra DNS names or addresses the generated certificate covers (comma-separated), besides the hostname, <hostname>.local and every interface address',
+    schema: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const names = value
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
+        const bad = names.find((n) => !isCertificateName(n));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a DNS name or an IP address` });
+          return z.NEVER;
+        }
+        return names;
+      }),
+    defaultText: 'none',
+  },
+  tlsCert: {
+    flag: 'tls-cert',
+    env: ['KIOSK_TLS_CERT'],
+    description: "the operator's own certificate (PEM file, chain after the leaf) instead of the box CA's; needs --tls-key",
+    schema: z.string().min(1).optional(),
+  },
+  tlsKey: {
+    flag: 'tls-key',
+    env: ['KIOSK_TLS_KEY'],
+    description: 'the private key (PEM file) of --tls-cert',
+    schema: z.string().min(1).optional(),
+  },
   dbRetrySeconds: {
     flag: 'db-retry-seconds',
     env: ['KIOSK_DB_RETRY_SECONDS'],
@@ -178,8 +221,21 @@ export const OPTIONS = {
 
 export type OptionName = keyof typeof OPTIONS;
 
-/** The resolved configuration: each option's parsed type, straight from its schema (one source of truth). */
-export type KioskConfig = { [K in OptionName]: z.output<(typeof OPTIONS)[K]['schema']> };
+type ParsedOptions = { [K in OptionName]: z.output<(typeof OPTIONS)[K]['schema']> };
+
+/**
+ * The resolved configuration: each option's parsed type, straight from its schema (one source
+ * of truth), except `tls`, which `resolveConfig` decides from `--tls` and `--host`.
+ */
+export type KioskConfig = Omit<ParsedOptions, 'tls'> & { tls: boolean };
+
+const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
+
+/** Whether `host` binds loopback only (then no other device can reach us, and loopback needs no TLS). 0.0.0.0 and :: are every interface. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || /^127(\.\d{1,3}){3}$/.test(h);
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -202,14 +258,31 @@ function resolveOption(name: OptionName, flags: Record<string, string | undefine
 
 /** Builds the configuration from parsed flags and the environment. Pure. */
 export function resolveConfig(flags: Record<string, string | undefined>, env: Record<string, string | undefined>): KioskConfig {
-  const config = Object.fromEntries((Object.keys(OPTIONS) as OptionName[]).map((name) => [name, resolveOption(name, flags, env)])) as KioskConfig;
+  // `--no-tls` (a boolean flag) is `--tls false`.
+  const withNoTls = flags['no-tls'] !== undefined && flags['no-tls'] !== 'false' && flags.tls === undefined ? { ...flags, tls: 'false' } : flags;
+  const config = Object.fromEntries((Object.keys(OPTIONS) as OptionName[]).map((name) => [name, resolveOption(name, withNoTls, env)])) as ParsedOptions;
   if (config.upstream && !config.upstreamToken) {
     throw new ConfigError('invalid --upstream-token (KIOSK_UPSTREAM_TOKEN): required when --upstream is set');
   }
-  return { ...config, dataDir: path.resolve(config.dataDir) };
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new ConfigError(
+      config.tlsCert ? 'invalid --tls-key (KIOSK_TLS_KEY): required with --tls-cert' : 'invalid --tls-cert (KIOSK_TLS_CERT): required with --tls-key',
+    );
+  }
+  const off = config.tls === 'false' || config.tls === 'off';
+  if (off && config.tlsCert) throw new ConfigError('invalid --tls-cert (KIOSK_TLS_CERT): TLS is off (--no-tls / KIOSK_TLS=false)');
+  // An operator's certificate means TLS whatever the host; otherwise auto = on for a non-loopback bind.
+  const tls = off ? false : config.tls === 'true' || config.tls === 'on' || Boolean(config.tlsCert) || !isLoopbackHost(config.host);
+  return {
+    ...config,
+    tls,
+    dataDir: path.resolve(config.dataDir),
+    tlsCert: config.tlsCert && path.resolve(config.tlsCert),
+    tlsKey: config.tlsKey && path.resolve(config.tlsKey),
+  };
 }
 
 /** Flag names accepted by `util.parseArgs` for the config options. */
-export function configParseOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }]));
+export function configParseOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return { ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }])), 'no-tls': { type: 'boolean' as const } };
 }

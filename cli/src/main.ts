@@ -27,7 +27,8 @@ commands:
   verify         re-fold every document and compare with the rows; exit 1 on any difference
 
 options (each also from the environment, see README): --port --host --data-dir --database-url
-  --secret --upstream --upstream-token --demo --projector-mode`;
+  --secret --upstream --upstream-token --demo --projector-mode --trust-proxy --metrics-token
+  --tls auto|true|false (--no-tls) --tls-names --tls-cert --tls-key`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -12,6 +12,7 @@ import { ApiError } from './office/http/errors';
 import { rejectBadUrl } from './office/http/validate';
 import type { Relay } from './relay/relay';
 import { compileTrustProxy, metricsGate, securityHeaders, type TrustProxySetting } from './security-headers';
+import { tlsRoutes, type TlsRoutesOptions } from './tls/setup-routes';
 
 export interface HttpAppOptions {
   store: KioskDatabase;
@@ -27,6 +28,8 @@ export interface HttpAppOptions {
   trustProxy?: TrustProxySetting;
   /** `--metrics-token`: /metrics needs `Authorization: Bearer <token>`; without one only loopback clients get it. */
   metricsToken?: string;
+  /** Set when the server also speaks TLS: CA downloads, and the plain-HTTP rule (tls/plain-http.ts). */
+  tls?: Omit<TlsRoutesOptions, 'trustProxy'>;
 }
 
 /** Paths that never fall back to the client's index.html. */
@@ -39,6 +42,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // First, so every answer carries them: API, static files, SPA fallback, 404s, errors, probes.
   app.use(securityHeaders());
   app.use(rejectBadUrl);
+  // Before every route: a non-loopback device on plain HTTP gets /setup or a redirect, nothing else.
+  if (options.tls) app.use(tlsRoutes({ ...options.tls, trustProxy: options.trustProxy }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -2,7 +2,10 @@
  * @kiosk/sync-server — the authenticated, durable y-websocket relay (+ LAN box upstream link),
  * its HTTP app, the back-office API (`office/`), and the token helpers other parts use.
  */
-export { startSyncServer, type SyncServer, type SyncServerOptions } from './server';
+export { startSyncServer, type SyncServer, type SyncServerOptions, type SyncServerTls } from './server';
+export type { TlsMaterial, TlsOptions } from './tls/box-tls';
+export { isCertificateName } from './tls/names';
+export type { SetupInfo, SetupPage } from './tls/setup-routes';
 export type { Relay, Actor } from './relay/relay';
 export { DEFAULT_LIMITS, DEFAULT_RELAY_OPTIONS, type RelayLimits } from './relay/options';
 export type { RefusalReason } from '@kiosk/shared';

@@ -1,0 +1,113 @@
+/**
+ * The HTTP side of TLS: the CA certificate downloads (every transport), and the plain-HTTP rule
+ * of plain-http.ts for requests that did not come over TLS (the /setup page for other devices,
+ * a 308 to https for everything else). Mounted by http.ts when the server speaks TLS.
+ */
+import express from 'express';
+import type { IncomingMessage } from 'node:http';
+import { clientAddress, requestIsSecure, type TrustProxySetting } from '../security-headers';
+import { pemToDer } from './certificates';
+import { isLoopbackAddress } from './names';
+import { decidePlainHttp } from './plain-http';
+
+/** What the /setup page shows: the CA to trust, its fingerprint to compare, and where to go next. */
+export interface SetupInfo {
+  caPem: string;
+  /** SHA-256, upper-case hex pairs joined by colons (as devices display it). */
+  caFingerprint: string;
+  /** `https://name:port` for every name and address the certificate covers. */
+  httpsUrls: string[];
+}
+
+/** Renders the /setup page (HTML) for devices on plain HTTP. */
+export type SetupPage = (info: SetupInfo) => string;
+
+export interface TlsRoutesOptions {
+  /** The box CA and URLs now; null with an operator's certificate (no CA to hand out). */
+  info: () => SetupInfo | null;
+  port: () => number;
+  /** Host for a redirect when the request's Host header is unusable. */
+  fallbackHost: () => string;
+  setupPage?: SetupPage;
+  trustProxy?: TrustProxySetting;
+}
+
+export const CA_PEM_PATH = '/setup/ca.pem';
+export const CA_DER_PATH = '/setup/ca.crt';
+
+/** Loopback peer, and (behind a trusted proxy) a loopback client too. */
+export function isLoopbackRequest(req: IncomingMessage, trustProxy: TrustProxySetting): boolean {
+  return isLoopbackAddress(req.socket.remoteAddress) && isLoopbackAddress(clientAddress(req, trustProxy));
+}
+
+export function tlsRoutes(options: TlsRoutesOptions): express.Router {
+  const router = express.Router();
+  const trustProxy = options.trustProxy ?? false;
+
+  const noCa = (req: express.Request, res: express.Response) =>
+    res.status(404).json({ error: { code: 'not_found', message: `no box CA: this server uses its operator's certificate (${req.path})` } });
+  router.get(CA_PEM_PATH, (req, res) => {
+    const info = options.info();
+    if (!info) return noCa(req, res);
+    res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.pem"', 'Cache-Control': 'no-cache' });
+    res.send(info.caPem);
+  });
+  router.get(CA_DER_PATH, (req, res) => {
+    const info = options.info();
+    if (!info) return noCa(req, res);
+    res.set({ 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.crt"', 'Cache-Control': 'no-cache' });
+    res.send(pemToDer(info.caPem));
+  });
+
+  router.use((req, res, next) => {
+    const info = options.info();
+    const decision = decidePlainHttp({
+      secure: requestIsSecure(req, trustProxy),
+      loopbackClient: isLoopbackRequest(req, trustProxy),
+      // Without a box CA there is nothing for /setup to hand out: everything goes to https.
+      path: info ? req.path : '',
+      url: req.originalUrl,
+      hostHeader: req.headers.host,
+      port: options.port(),
+      fallbackHost: options.fallbackHost(),
+    });
+    switch (decision.kind) {
+      case 'app':
+        return next();
+      case 'redirect':
+        res.redirect(308, decision.location);
+        return;
+      case 'setup':
+        if (!info || (req.path !== '/setup' && req.path !== '/setup/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+          res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+          return;
+        }
+        res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+        res.send((options.setupPage ?? minimalSetupPage)(info));
+        return;
+      default: {
+        const never: never = decision;
+        throw new Error(`unexpected plain-HTTP decision ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  return router;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Used until a richer page is plugged in through `setupPage`: the download link, the fingerprint, the https addresses. */
+export function minimalSetupPage(info: SetupInfo): string {
+  const links = info.httpsUrls.map((u) => `<li><a href="${escapeHtml(u)}/setup">${escapeHtml(u)}</a></li>`).join('');
+  return [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>Kiosk POS — set up this device</title></head><body>',
+    '<h1>Set up this device</h1>',
+    `<p>1. Download and install the box certificate: <a href="${CA_DER_PATH}">kiosk-box-ca.crt</a> (or <a href="${CA_PEM_PATH}">PEM</a>).</p>`,
+    `<p>Check its SHA-256 fingerprint: <code>${escapeHtml(info.caFingerprint)}</code></p>`,
+    `<p>2. Then open the secure address:</p><ul>${links}</ul>`,
+    '</body></html>',
+  ].join('\n');
+}
