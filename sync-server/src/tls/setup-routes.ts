@@ -9,6 +9,7 @@ import { clientAddress, requestIsSecure, type TrustProxySetting } from '../secur
 import { pemToDer } from './certificates';
 import { isLoopbackAddress } from './names';
 import { decidePlainHttp } from './plain-http';
+import { renderSetupPage, SETUP_PATHS, SETUP_STYLESHEET, setupLanguage, type SetupLanguage } from '../setup/setup-page';
 
 /** What the /setup page shows: the CA to trust, its fingerprint to compare, and where to go next. */
 export interface SetupInfo {
@@ -19,8 +20,11 @@ export interface SetupInfo {
   httpsUrls: string[];
 }
 
-/** Renders the /setup page (HTML) for devices on plain HTTP. */
-export type SetupPage = (info: SetupInfo) => string;
+/** Renders the /setup page (HTML) for devices on plain HTTP, in the language asked for (`?lang=en`, default Bahasa Indonesia). */
+export type SetupPage = (info: SetupInfo, language: SetupLanguage) => string;
+
+/** The café owner's how-to (`setup/setup-page.ts`): download + QR, fingerprint, steps per device, the https addresses. */
+export const defaultSetupPage: SetupPage = (info, language) => renderSetupPage({ caFingerprint: info.caFingerprint, httpsUrls: info.httpsUrls, language });
 
 export interface TlsRoutesOptions {
   /** The box CA and URLs now; null with an operator's certificate (no CA to hand out). */
@@ -32,8 +36,8 @@ export interface TlsRoutesOptions {
   trustProxy?: TrustProxySetting;
 }
 
-export const CA_PEM_PATH = '/setup/ca.pem';
-export const CA_DER_PATH = '/setup/ca.crt';
+export const CA_PEM_PATH = SETUP_PATHS.caPem;
+export const CA_DER_PATH = SETUP_PATHS.caCrt;
 
 /** Loopback peer, and (behind a trusted proxy) a loopback client too. */
 export function isLoopbackRequest(req: IncomingMessage, trustProxy: TrustProxySetting): boolean {
@@ -49,14 +53,20 @@ export function tlsRoutes(options: TlsRoutesOptions): express.Router {
   router.get(CA_PEM_PATH, (req, res) => {
     const info = options.info();
     if (!info) return noCa(req, res);
-    res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.pem"', 'Cache-Control': 'no-cache' });
+    res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="kiosk-ca.pem"', 'Cache-Control': 'no-cache' });
     res.send(info.caPem);
   });
   router.get(CA_DER_PATH, (req, res) => {
     const info = options.info();
     if (!info) return noCa(req, res);
-    res.set({ 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="kiosk-box-ca.crt"', 'Cache-Control': 'no-cache' });
+    res.set({ 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="kiosk-ca.crt"', 'Cache-Control': 'no-cache' });
     res.send(pemToDer(info.caPem));
+  });
+
+  // The setup page's styles (the CSP allows no inline style), on every transport like the CA.
+  router.get(SETUP_PATHS.stylesheet, (_req, res) => {
+    res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' });
+    res.send(SETUP_STYLESHEET);
   });
 
   router.use((req, res, next) => {
@@ -83,7 +93,7 @@ export function tlsRoutes(options: TlsRoutesOptions): express.Router {
           return;
         }
         res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
-        res.send((options.setupPage ?? minimalSetupPage)(info));
+        res.send((options.setupPage ?? defaultSetupPage)(info, setupLanguage(req.query.lang)));
         return;
       default: {
         const never: never = decision;
@@ -92,22 +102,4 @@ export function tlsRoutes(options: TlsRoutesOptions): express.Router {
     }
   });
   return router;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Used until a richer page is plugged in through `setupPage`: the download link, the fingerprint, the https addresses. */
-export function minimalSetupPage(info: SetupInfo): string {
-  const links = info.httpsUrls.map((u) => `<li><a href="${escapeHtml(u)}/setup">${escapeHtml(u)}</a></li>`).join('');
-  return [
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<title>Kiosk POS — set up this device</title></head><body>',
-    '<h1>Set up this device</h1>',
-    `<p>1. Download and install the box certificate: <a href="${CA_DER_PATH}">kiosk-box-ca.crt</a> (or <a href="${CA_PEM_PATH}">PEM</a>).</p>`,
-    `<p>Check its SHA-256 fingerprint: <code>${escapeHtml(info.caFingerprint)}</code></p>`,
-    `<p>2. Then open the secure address:</p><ul>${links}</ul>`,
-    '</body></html>',
-  ].join('\n');
 }

@@ -294,6 +294,8 @@ describe('TLS on the box', () => {
     expect(setup.body.toString()).toBe(`<p>setup ${relay.server.tls!.fingerprint}</p>`);
     expect(seen).toEqual({ caPem: relay.server.tls!.caPem, caFingerprint: relay.server.tls!.fingerprint, httpsUrls: relay.server.tls!.httpsUrls });
     expect((await request(`http://127.0.0.1:${port}/setup/ca.crt`, { headers: fromTablet })).status).toBe(200);
+    const css = await request(`http://127.0.0.1:${port}/setup/setup.css`, { headers: fromTablet });
+    expect([css.status, css.headers['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
     expect((await request(`http://127.0.0.1:${port}/setup/other`, { headers: fromTablet })).status).toBe(404);
     // The proxy says https: the app, with HSTS.
     const viaTlsProxy = await request(`http://127.0.0.1:${port}/pos`, { headers: { ...fromTablet, 'x-forwarded-proto': 'https' } });
@@ -306,6 +308,19 @@ describe('TLS on the box', () => {
       ws.on('error', () => resolve(-1));
     });
     expect(refused).toBe(403);
+  });
+
+  test("the default /setup page: the café owner's how-to in Bahasa Indonesia (English with ?lang=en), with the fingerprint and the CA download", async () => {
+    const relay = await start({ trustProxy: parseTrustProxy('loopback') });
+    const port = relay.server.port;
+    const fromTablet = { 'x-forwarded-for': '192.0.2.50', host: `${NAME}:${port}` };
+    const id = (await request(`http://127.0.0.1:${port}/setup`, { headers: fromTablet })).body.toString();
+    expect(id).toContain('Unduh sertifikat');
+    expect(id).toContain(relay.server.tls!.fingerprint.toUpperCase());
+    expect(id).toContain('/setup/ca.crt');
+    expect(id).toContain('<svg');
+    const en = (await request(`http://127.0.0.1:${port}/setup?lang=en`, { headers: fromTablet })).body.toString();
+    expect(en).toContain('Download certificate');
   });
 
   test('the relay over wss by name, and over ws from loopback: an edit crosses', async () => {
