@@ -24,7 +24,14 @@ export interface SetupInfo {
 export type SetupPage = (info: SetupInfo, language: SetupLanguage) => string;
 
 /** The café owner's how-to (`setup/setup-page.ts`): download + QR, fingerprint, steps per device, the https addresses. */
-export const defaultSetupPage: SetupPage = (info, language) => renderSetupPage({ caFingerprint: info.caFingerprint, httpsUrls: info.httpsUrls, language });
+export const defaultSetupPage: SetupPage = (info, language) =>
+  renderSetupPage({ caFingerprint: info.caFingerprint, httpsUrls: info.httpsUrls.filter((url) => !isLoopbackUrl(url)), language });
+
+/** A tablet cannot reach the box by `localhost` or a loopback address: those are not offered to it. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || isLoopbackAddress(host);
+}
 
 export interface TlsRoutesOptions {
   /** The box CA and URLs now; null with an operator's certificate (no CA to hand out). */

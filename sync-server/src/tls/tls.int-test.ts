@@ -319,6 +319,10 @@ describe('TLS on the box', () => {
     expect(id).toContain(relay.server.tls!.fingerprint.toUpperCase());
     expect(id).toContain('/setup/ca.crt');
     expect(id).toContain('<svg');
+    // A tablet cannot use the box's loopback addresses: they are not offered.
+    expect(id).toContain(`https://${NAME}:${port}`);
+    expect(id).not.toContain(`https://127.0.0.1:${port}`);
+    expect(id).not.toContain(`https://localhost:${port}`);
     const en = (await request(`http://127.0.0.1:${port}/setup?lang=en`, { headers: fromTablet })).body.toString();
     expect(en).toContain('Download certificate');
   });
