@@ -7,6 +7,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isCertificateName, parseTrustProxy } from '@kiosk/sync-server';
 
+/** `a, b,,c` → `['a', 'b', 'c']`: the shape of every comma-separated option. */
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 export interface OptionSpec {
   flag: string;
   env: string[];
@@ -120,10 +127,7 @@ export const OPTIONS = {
       .string()
       .default('')
       .transform((value, ctx) => {
-        const origins = value
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean);
+        const origins = commaList(value);
         for (const origin of origins) {
           let parsed: URL | null = null;
           try {
@@ -151,15 +155,7 @@ export const OPTIONS = {
     env: ['KIOSK_TRUSTED_WRITERS'],
     description:
       "comma-separated device ids whose order numbers the projector adopts like its own (another numbering authority); everyone else's are ignored and flagged",
-    schema: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
+    schema: z.string().default('').transform(commaList),
     defaultText: 'none',
   },
   // HTTPS on the shop network (issue 14): the box CA, an operator's certificate, or none behind a proxy.
@@ -180,10 +176,7 @@ export const OPTIONS = {
       .string()
       .default('')
       .transform((value, ctx) => {
-        const names = value
-          .split(',')
-          .map((n) => n.trim())
-          .filter(Boolean);
+        const names = commaList(value);
         const bad = names.find((n) => !isCertificateName(n));
         if (bad !== undefined) {
           ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a DNS name or an IP address` });

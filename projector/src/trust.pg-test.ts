@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { sql } from 'kysely';
 import * as Y from 'yjs';
 import { ORDER, OUTLET, ordersMap, readOrder, type OrderHeader } from '@kiosk/shared';
-import { appendUpdates, writeBatch, type KioskDatabase } from '@kiosk/store';
+import { appendUpdates, readDocument, writeBatch, type KioskDatabase } from '@kiosk/store';
 import { testDatabaseTargets } from '@kiosk/store/testing';
 import { verify } from './maintenance/verify';
 import { PROJECTED_TABLES } from './maintenance/rebuild';
@@ -18,12 +18,8 @@ const quiet = { info() {}, warn() {}, error() {} };
 const T0 = Date.parse('2026-11-22T03:00:00Z');
 let nextClient = 7_000_000;
 
-async function loadDoc(store: KioskDatabase, docName: string): Promise<Y.Doc> {
-  const doc = new Y.Doc();
-  const rows = await store.db.selectFrom('update_log').select('update').where('doc_name', '=', docName).orderBy('id').execute();
-  for (const r of rows) Y.applyUpdate(doc, r.update);
-  return doc;
-}
+/** The document as the log holds it (the store's one loader). */
+const loadDoc = async (store: KioskDatabase, docName: string): Promise<Y.Doc> => (await readDocument(store, docName, { onBadRow: 'throw' })).doc;
 
 /** An edit by `deviceId` through its own Yjs client, logged with the claim the relay would record. */
 async function tamper(store: KioskDatabase, docName: string, deviceId: string, edit: (doc: Y.Doc) => void): Promise<void> {
