@@ -28,6 +28,8 @@ export * from './util/base64';
 export * from './domain/staff-keys';
 export * from './domain/staff-keys-verify';
 export * from './domain/drawer';
+export * from './domain/numbering-authority';
+export * from './doc/numbering-doc';
 export * from './doc/staff-keys-doc';
 export * from './api/errors';
 export * from './api/ids';

@@ -10,6 +10,9 @@
  *   getMap('devices')         id → Device
  *   getMap('staff')           id → { id, name, role, active } (no PIN verifier: see staff-keys below)
  *   getMap('approvalKeys')    Ed25519 public key (base64) → { staffId, publicKey, createdAt, retiredAt? }
+ *   getArray('numbering')     NumberingEntry, append-only: who numbers the outlet's orders
+ *                             (hand-overs written by the cloud API, releases by projectors;
+ *                             see domain/numbering-authority.ts)
  *
  * Staff-keys document `{tenant}/{outlet}/staff-keys` (terminals read; kitchen and back-office
  * sessions refused; LAN box and projector read-write):
@@ -33,6 +36,7 @@ export const OUTLET = {
   devices: 'devices',
   staff: 'staff',
   approvalKeys: 'approvalKeys',
+  numbering: 'numbering',
 } as const;
 
 export const STAFF_KEYS = {
