@@ -13,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import type { KioskDatabase } from '@kiosk/store';
 import { maxLogId, readSince, UPDATE_LOG_CHANNEL } from '@kiosk/store';
 import { ALL_OUTLETS, Lease, LeaseLostError, outletsLeasedByOthers, type LeaseScope, type ProjectorMode } from './numbering/lease';
+import { CLOUD_AUTHORITY, type NumberingAuthority } from '@kiosk/shared';
+import { OutletNumbering } from './numbering/authority';
 import { DocCache, describe } from './tail/doc-cache';
 import { BatchProjector } from './tail/batch-projector';
 
@@ -32,8 +34,14 @@ export interface ProjectorOptions {
   store: KioskDatabase;
   /** Lease holder name; default `projector-<random>`. */
   instanceId?: string;
-  /** 'authority' assigns numbers (default); 'mirror' only writes rows. */
+  /** 'authority' assigns numbers (default) — for the outlets whose numbering authority it is; 'mirror' only writes rows. */
   mode?: ProjectorMode;
+  /**
+   * Who this projector is for the outlets' numbering record (`numbering/authority.ts`): `cloud`
+   * (default) or `box:<device id>` on a LAN box. In 'authority' mode it numbers only the outlets
+   * that name it, and releases an outlet handed over from it.
+   */
+  numberingIdentity?: NumberingAuthority;
   /** Only these outlets (`tenant/outlet`); default every outlet. */
   outlets?: readonly string[];
   /** Log rows read per batch (default 2,000). */
@@ -118,6 +126,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     cache,
     cursorName,
     assignNumbers: mode === 'authority',
+    numbering: mode === 'authority' ? new OutletNumbering(store, options.numberingIdentity ?? CLOUD_AUTHORITY) : undefined,
     lease,
     maxOrdersPerTransaction: options.maxOrdersPerTransaction,
     trustedWriters: options.trustedWriters,
@@ -168,6 +177,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
             // Another holder may have moved the cursor and the documents meanwhile.
             cache.evictAll();
             cursor = await readCursor(store, cursorName);
+            await engine.restoreDeferred();
             logger.info('lease acquired', { instanceId, mode, cursor });
           }
           if (!held && leaseHeld) logger.warn('lease lost', { instanceId });

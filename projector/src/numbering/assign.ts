@@ -61,6 +61,37 @@ export function compareForNumbering(a: OrderRow, b: OrderRow): number {
  * rows and returns them (the orders that need their number written back).
  */
 export async function assignNumbers(trx: Transaction<Database>, carried: readonly OrderRow[], groups: readonly NewNumberGroup[]): Promise<OrderRow[]> {
+  await raiseCounters(trx, carried);
+  return reserveNumbers(trx, groups);
+}
+
+/**
+ * The numbering authority's rule (`authority.ts`): of `groups`, those this projector may number —
+ * the gate says null for an outlet day that is not ours, or the number our counter must have
+ * reached first (the previous authority's last number). Call after `raiseCounters`.
+ */
+export async function numberableGroups(trx: Transaction<Database>, groups: readonly NewNumberGroup[], gate: (key: DayKey) => number | null): Promise<NewNumberGroup[]> {
+  const out: NewNumberGroup[] = [];
+  for (const group of groups) {
+    const needed = gate(group);
+    if (needed === null) continue;
+    if (needed > 0) {
+      const row = await trx
+        .selectFrom('order_numbers')
+        .select('last_number')
+        .where('tenant_id', '=', group.tenant_id)
+        .where('outlet_id', '=', group.outlet_id)
+        .where('business_day', '=', group.business_day)
+        .executeTakeFirst();
+      if (Number(row?.last_number ?? 0) < needed) continue;
+    }
+    out.push(group);
+  }
+  return out;
+}
+
+/** Raises the counters to the numbers already carried by rows (from documents or earlier commits). */
+export async function raiseCounters(trx: Transaction<Database>, carried: readonly OrderRow[]): Promise<void> {
   const highest = new Map<string, DayKey & { last_number: number }>();
   for (const row of carried) {
     if (row.number === null) continue;
@@ -78,6 +109,11 @@ export async function assignNumbers(trx: Transaction<Database>, carried: readonl
       extraSet: 'last_number = greatest(order_numbers.last_number, excluded.last_number)',
     }).execute(trx);
   }
+}
+
+/** Assigns new numbers to `groups` in order; mutates `row.number` and returns the numbered rows (to write back). */
+export async function reserveNumbers(trx: Transaction<Database>, groups: readonly NewNumberGroup[]): Promise<OrderRow[]> {
+  const columns = ['tenant_id', 'outlet_id', 'business_day', 'last_number'];
   if (groups.length === 0) return [];
   const wanted = groups.map((g) => ({ tenant_id: g.tenant_id, outlet_id: g.outlet_id, business_day: g.business_day, last_number: g.orders.length }));
   const reserved = await insertRows(

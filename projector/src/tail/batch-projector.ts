@@ -9,14 +9,25 @@
  * reloads those documents from the log and projects all their orders again (idempotent).
  */
 import * as Y from 'yjs';
-import { correctOrderNumber, formatZodError, ORDER, orderHeaderSchema, ordersMap, readOrder, type OutletSnapshot } from '@kiosk/shared';
+import {
+  appendNumberingEntry,
+  correctOrderNumber,
+  formatZodError,
+  ORDER,
+  orderHeaderSchema,
+  ordersMap,
+  readOrder,
+  type NumberingState,
+  type OutletSnapshot,
+} from '@kiosk/shared';
 import type { KioskDatabase, LogRow } from '@kiosk/store';
-import type { NewUpdate } from '@kiosk/store';
+import { appendUpdates, type NewUpdate } from '@kiosk/store';
+import { gateOf, type NumberingGate, type OutletNumbering } from '../numbering/authority';
 import type { Lease } from '../numbering/lease';
 import { projectOrder, type DocMeta } from '../project/project-order';
 import type { OrderRow, OrderRows } from '../project/rows';
 import { prepareBatch, writeRows, type ErrorRow, type PreparedBatch } from '../write/write-rows';
-import { describe, DocCache, type CachedDay } from './doc-cache';
+import { describe, DocCache, type CachedDay, type CachedOutlet } from './doc-cache';
 import type { OutletHistory } from './outlet-history';
 import { TrustVerifier } from './trust-verifier';
 
@@ -24,6 +35,10 @@ import { TrustVerifier } from './trust-verifier';
 export const PROJECTOR_DEVICE = 'projector';
 export const PROJECTOR_ORIGIN = 'projector';
 const NUMBER_ORIGIN = Symbol('projector:number');
+/** Business days a release lists (the days a new authority may still be numbering). */
+const RELEASED_DAYS = 7;
+/** Unnumbered orders re-checked after a restart (the newest days first). */
+const MAX_RESTORED_DEFERRED = 20_000;
 
 export interface BatchProjectorOptions {
   store: KioskDatabase;
@@ -31,6 +46,12 @@ export interface BatchProjectorOptions {
   cursorName: string;
   /** Assign numbers (authority) or only write rows (mirror). */
   assignNumbers: boolean;
+  /**
+   * With `assignNumbers`: number only the outlets whose numbering authority this projector is
+   * (the outlet document's record, `numbering/authority.ts`), and release an outlet handed over
+   * from it. Without it, every outlet in scope is numbered (`kiosk rebuild`, tests).
+   */
+  numbering?: OutletNumbering;
   lease?: Lease;
   /** Orders per transaction when a batch changes more (default 2,000). */
   maxOrdersPerTransaction?: number;
@@ -93,6 +114,8 @@ export class BatchProjector {
   readonly timings = { apply: 0, project: 0, write: 0 };
 
   private readonly trust: TrustVerifier;
+  /** Orders left unnumbered because their outlet day was not ours to number yet, per day document. */
+  private readonly deferred = new Map<string, { tenant: string; outlet: string; day: string; ids: Set<string> }>();
 
   constructor(private readonly options: BatchProjectorOptions) {
     this.maxOrders = options.maxOrdersPerTransaction ?? 2_000;
@@ -154,6 +177,7 @@ export class BatchProjector {
           error: b.error,
         };
       });
+      const gate = await this.numberingGate(afterId);
       const work: WorkItem[] = [];
       for (const entry of cache.loaded()) {
         if (entry.kind !== 'day' || entry.changed.size === 0) continue;
@@ -173,11 +197,12 @@ export class BatchProjector {
           prepared,
           errors: errs,
           cursor: cursor ? { name: this.options.cursorName, lastId } : null,
-          assignNumbers: this.options.assignNumbers,
+          assignNumbers: this.options.assignNumbers && (gate ?? true),
           writeBack: (assigned) => this.writeBack(assigned),
           fence: this.options.lease ? (trx) => this.options.lease!.renewIn(trx) : undefined,
           numbersFromLive: this.options.numbersFromLive,
         });
+        for (const row of result.deferred) this.defer(row);
         outcome.orders += result.written;
         outcome.assigned += result.assigned.length;
         outcome.errors += errs.length;
@@ -235,6 +260,95 @@ export class BatchProjector {
       cache.evict(touched);
       throw error;
     }
+  }
+
+  /**
+   * The numbering authority's part of a batch (null: no authority checks, number everything):
+   * releases outlets handed over from this projector, marks orders deferred earlier as changed
+   * when their outlet day became ours, and returns the gate for the write.
+   */
+  private async numberingGate(afterId: number): Promise<NumberingGate | null> {
+    const numbering = this.options.numbering;
+    if (!numbering || !this.options.assignNumbers) return null;
+    const { cache } = this.options;
+    const outlets = new Map<string, { tenant: string; outlet: string }>();
+    for (const entry of cache.loaded()) if (entry.kind === 'day' && entry.changed.size > 0) outlets.set(`${entry.tenant}/${entry.outlet}`, entry);
+    for (const d of this.deferred.values()) outlets.set(`${d.tenant}/${d.outlet}`, d);
+    for (const entry of cache.loaded()) if (entry.kind === 'outlet') outlets.set(entry.name, entry);
+    const gates = new Map<string, (day: string) => number | null>();
+    for (const [name, { tenant, outlet }] of outlets) {
+      const outletEntry = await cache.get({ docName: name, tenant, outlet, day: null });
+      if (outletEntry.kind !== 'outlet') continue;
+      const state = await numbering.stateOf(outletEntry);
+      if (numbering.mustRelease(state)) await this.release(outletEntry, state);
+      gates.set(name, gateOf(state, numbering.identity));
+    }
+    for (const [docName, d] of this.deferred) {
+      const gateOfDay = gates.get(`${d.tenant}/${d.outlet}`);
+      if (!gateOfDay || gateOfDay(d.day) === null) continue;
+      const entry = await cache.get({ docName, tenant: d.tenant, outlet: d.outlet, day: d.day }, { projectedUpTo: afterId });
+      if (entry.kind === 'day') for (const id of d.ids) entry.changed.add(id);
+      this.deferred.delete(docName);
+    }
+    return (key) => gates.get(`${key.tenant_id}/${key.outlet_id}`)?.(key.business_day) ?? null;
+  }
+
+  /**
+   * Hands an outlet over: this projector was its authority and has stopped numbering it (the
+   * hand-over is in the document it holds), so it writes the highest number it gave per recent
+   * business day into the outlet document; the new authority continues from there.
+   */
+  private async release(outlet: CachedOutlet, state: NumberingState): Promise<void> {
+    const rows = await this.options.store.db
+      .selectFrom('order_numbers')
+      .select(['business_day', 'last_number'])
+      .where('tenant_id', '=', outlet.tenant)
+      .where('outlet_id', '=', outlet.outlet)
+      .orderBy('business_day', 'desc')
+      .limit(RELEASED_DAYS)
+      .execute();
+    const lastNumbers = Object.fromEntries(rows.map((r) => [String(r.business_day), Number(r.last_number)]));
+    const parts: Uint8Array[] = [];
+    const onUpdate = (update: Uint8Array) => parts.push(update);
+    outlet.doc.on('update', onUpdate);
+    try {
+      outlet.doc.transact(() => {
+        appendNumberingEntry(outlet.doc, { kind: 'release', epoch: state.epoch, authority: this.options.numbering!.identity, at: new Date().toISOString(), lastNumbers });
+      }, NUMBER_ORIGIN);
+    } finally {
+      outlet.doc.off('update', onUpdate);
+    }
+    this.options.numbering!.forget(outlet.name);
+    try {
+      await appendUpdates(this.options.store.db, [{ docName: outlet.name, update: Y.mergeUpdates(parts), deviceId: PROJECTOR_DEVICE, origin: PROJECTOR_ORIGIN }]);
+    } catch (error) {
+      // Memory must not hold what the log does not: reload the outlet document next time.
+      this.options.cache.evict([outlet.name]);
+      throw error;
+    }
+  }
+
+  private defer(row: OrderRow): void {
+    let d = this.deferred.get(row.doc_name);
+    if (!d) this.deferred.set(row.doc_name, (d = { tenant: row.tenant_id, outlet: row.outlet_id, day: row.business_day, ids: new Set() }));
+    d.ids.add(row.id);
+  }
+
+  /**
+   * After a restart or a lease take-over: orders the rows hold without a number (left for
+   * another authority, or deferred before) are checked again in the next batch.
+   */
+  async restoreDeferred(): Promise<void> {
+    if (!this.options.numbering || !this.options.assignNumbers) return;
+    this.deferred.clear();
+    const rows = await this.options.store.db
+      .selectFrom('orders')
+      .select(['tenant_id', 'outlet_id', 'business_day', 'doc_name', 'id'])
+      .where('number', 'is', null)
+      .orderBy('business_day', 'desc')
+      .limit(MAX_RESTORED_DEFERRED)
+      .execute();
+    for (const r of rows) this.defer({ ...r, business_day: String(r.business_day) } as OrderRow);
   }
 
   /**

@@ -12,7 +12,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@kiosk/store';
 import { appendUpdatesInTransaction, type NewUpdate } from '@kiosk/store';
-import { assignNumbers, compareForNumbering, groupForNumbering } from '../numbering/assign';
+import { compareForNumbering, groupForNumbering, numberableGroups, raiseCounters, reserveNumbers } from '../numbering/assign';
+import type { NumberingGate } from '../numbering/authority';
 import { CHILD_TABLES, type ChildTable, type OrderRow, type OrderRows } from '../project/rows';
 import { insertRows, jsonTextArray, toJson } from './json-rows';
 
@@ -50,8 +51,11 @@ export interface BatchInput {
   errors: ErrorRow[];
   /** Saved in the same commit; null = rows only (an earlier part of a large batch). */
   cursor: { name: string; lastId: number } | null;
-  /** Numbering authority: assign numbers to orders that have none. A mirror never does. */
-  assignNumbers: boolean;
+  /**
+   * Numbering authority: assign numbers to orders that have none (true: every outlet day; a
+   * gate: the outlet days it allows, see `numbering/authority.ts`). A mirror never does.
+   */
+  assignNumbers: boolean | NumberingGate;
   /**
    * Inside the transaction, with the orders that just got a number: writes the numbers into
    * the in-memory day documents and returns the Yjs updates to append to the log.
@@ -73,6 +77,8 @@ export interface BatchResult {
   assigned: OrderRow[];
   /** Log rows appended (number write-backs). */
   appendedIds: number[];
+  /** Orders left without a number because their outlet day is not this projector's to number (yet). */
+  deferred: OrderRow[];
 }
 
 const ORDER_COLUMNS = [
@@ -330,7 +336,17 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
     if (await refuseTakenNumbers(trx, kept, existing)) reserialise = true;
 
     const rows = kept.map((o) => o.order);
-    const assigned = input.assignNumbers ? await assignNumbers(trx, rows, groupForNumbering(rows)) : [];
+    let assigned: OrderRow[] = [];
+    const deferred: OrderRow[] = [];
+    if (input.assignNumbers) {
+      await raiseCounters(trx, rows);
+      const groups = groupForNumbering(rows);
+      const gate = input.assignNumbers;
+      const ours = gate === true ? groups : await numberableGroups(trx, groups, gate);
+      const oursSet = new Set(ours);
+      for (const group of groups) if (!oursSet.has(group)) deferred.push(...group.orders);
+      assigned = await reserveNumbers(trx, ours);
+    }
 
     const replaced = kept.filter((o) => existing.has(`${o.order.tenant_id}\u0000${o.order.id}`));
     for (const [tenant, list] of groupByTenant(replaced, (o) => o.order.tenant_id)) {
@@ -360,8 +376,11 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
     // Last, because appending takes the log's advisory lock until commit.
     // New numbers, and (authority only) committed numbers the document does not show (a device wrote another one).
     const assignedSet = new Set(assigned);
-    const corrected = input.assignNumbers
-      ? kept.filter((o) => o.order.number !== null && o.order.number !== o.docNumber && !assignedSet.has(o.order)).map((o) => o.order)
+    const gate = input.assignNumbers;
+    const corrected = gate
+      ? kept
+          .filter((o) => o.order.number !== null && o.order.number !== o.docNumber && !assignedSet.has(o.order) && (gate === true || gate(o.order) !== null))
+          .map((o) => o.order)
       : [];
     const toWriteBack = [...assigned, ...corrected];
     const updates = toWriteBack.length > 0 && input.writeBack ? input.writeBack(toWriteBack) : [];
@@ -374,6 +393,6 @@ export async function writeRows(db: Kysely<Database>, input: BatchInput): Promis
         .onConflict((oc) => oc.column('name').doUpdateSet({ last_id: input.cursor!.lastId, updated_at: sql`now()` }))
         .execute();
     }
-    return { written: rows.length, assigned, appendedIds };
+    return { written: rows.length, assigned, appendedIds, deferred };
   });
 }
