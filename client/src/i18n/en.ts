@@ -8,6 +8,9 @@ export const en = {
   // sync indicator
   syncStatus: 'Sync status',
   onlineLan: 'Online via LAN box',
+  numbersByBox: 'Numbers: shop box',
+  numbersByCloud: 'Numbers: cloud',
+  numbersHandingOver: 'Numbers: handing over',
   onlineCloud: 'Online via cloud',
   online: 'Online',
   connecting: 'Connecting…',
