@@ -6,6 +6,7 @@
  * equal to the device's — nothing lost either way.
  */
 import 'fake-indexeddb/auto';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { seedDemoOutlet } from '@kiosk/shared/demo';
@@ -100,6 +101,43 @@ describe('a device with a shop box and the cloud', () => {
     } finally {
       await sync.destroy();
       link.close();
+    }
+  });
+
+  test('a box that accepts the connection but never answers counts as down after the connect timeout', async () => {
+    // A TCP listener that never completes the WebSocket handshake: the socket stays "connecting".
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const name = 'demo/main/2026-11-27';
+    const token = await cloud.tokenFor('terminal', { deviceId: 'T1' });
+    const link = new RelayLink({
+      relays: [
+        { kind: 'box', url: `ws://127.0.0.1:${port}/sync` },
+        { kind: 'cloud', url: cloud.wsUrl },
+      ],
+      probe: webSocketProbe({ docName: name, token: () => token, WebSocketPolyfill: TestWebSocket, timeoutMs: 300 }),
+      config: fastProbes,
+    });
+    const sync = new DocSync({
+      name,
+      relays: link,
+      serverUrl: cloud.url,
+      token,
+      connectTimeoutMs: 300,
+      storage: new MemoryStorage(),
+      WebSocketPolyfill: TestWebSocket,
+    });
+    try {
+      await sync.open();
+      expect(sync.getState().relayUrl).toBe(`ws://127.0.0.1:${port}/sync`);
+      await eventually(() => expect(sync.getState()).toMatchObject({ link: 'online', via: 'cloud', relayUrl: cloud.wsUrl }));
+    } finally {
+      await sync.destroy();
+      link.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

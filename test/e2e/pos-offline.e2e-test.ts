@@ -76,7 +76,7 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     for (const page of [t1, t2, kitchen]) await expect.poll(() => syncStatus(page).getAttribute('data-link'), { timeout: 15_000 }).toBe('online');
     // `kiosk start` alone is the cloud (no upstream): the status bar says which relay, never its address.
     for (const page of [t1, t2, kitchen]) await expect.poll(() => syncStatus(page).getAttribute('data-relay')).toBe('cloud');
-    await expect(syncStatus(t1)).toContainText('Online via cloud');
+    await expect.poll(() => syncStatus(t1).textContent()).toContain('Online via cloud');
 
     await Promise.all([t1Context.setOffline(true), t2Context.setOffline(true)]);
     for (const page of [t1, t2]) await expect.poll(() => syncStatus(page).getAttribute('data-link')).toBe('offline');

@@ -51,6 +51,11 @@ export interface DocSyncOptions {
   token: string;
   now?: () => number;
   storage?: Storage;
+  /**
+   * A connect attempt that neither opens nor fails within this long counts as the relay not
+   * answering (a box gone from the network can leave a socket "connecting" for minutes). Default 10 s.
+   */
+  connectTimeoutMs?: number;
   /** Node tests pass `ws`; browsers use the global WebSocket. */
   WebSocketPolyfill?: typeof WebSocket;
 }
@@ -71,6 +76,7 @@ export class DocSync {
   private readonly ownRelays: boolean;
   private unsubscribeRelays: (() => void) | null = null;
   private networkUp = typeof navigator === 'undefined' || navigator.onLine !== false;
+  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
   private readonly onOnline = () => this.setNetwork(true);
   private readonly onOffline = () => this.setNetwork(false);
@@ -150,6 +156,7 @@ export class DocSync {
   private connect(): void {
     if (this.destroyed) return;
     const relay = this.relays.current;
+    this.clearAttempt();
     this.provider?.destroy();
     this.provider = null;
     const moved = this.state.relayUrl !== null && this.state.relayUrl !== relay.url;
@@ -181,6 +188,8 @@ export class DocSync {
     });
     provider.on('status', ({ status }) => {
       if (this.provider !== provider) return;
+      this.clearAttempt();
+      if (status === 'connecting') this.watchAttempt(provider, relay);
       if (status === 'connected') {
         this.setState({ link: 'online', refusal: null, refusalReason: null, via: relay.guessed ? this.state.via : relay.kind });
         if (relay.guessed) void this.detectServerKind(relay);
@@ -200,6 +209,17 @@ export class DocSync {
       else if (this.networkUp && provider.shouldConnect) this.relays.report(relay.url, 'connect-failed');
     });
     this.provider = provider;
+    // The first attempt's 'connecting' was emitted inside the constructor, before the listener.
+    if (provider.wsconnecting) this.watchAttempt(provider, relay);
+  }
+
+  private watchAttempt(provider: WebsocketProvider, relay: KnownRelay): void {
+    this.clearAttempt();
+    if (!this.networkUp) return;
+    this.attemptTimer = setTimeout(() => {
+      this.attemptTimer = null;
+      if (this.provider === provider && !provider.wsconnected && this.networkUp) this.relays.report(relay.url, 'connect-failed');
+    }, this.options.connectTimeoutMs ?? 10_000);
   }
 
   /**
@@ -217,6 +237,11 @@ export class DocSync {
     this.connect();
   }
 
+  private clearAttempt(): void {
+    if (this.attemptTimer !== null) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
+  }
+
   /** The token this document connects with. */
   get token(): string {
     return this.options.token;
@@ -231,6 +256,7 @@ export class DocSync {
     if (online) {
       this.provider?.connect();
     } else {
+      this.clearAttempt();
       this.provider?.disconnect();
       this.setState({ link: this.state.link === 'refused' ? 'refused' : 'offline' });
     }
@@ -293,6 +319,7 @@ export class DocSync {
 
   async destroy(): Promise<void> {
     this.destroyed = true;
+    this.clearAttempt();
     this.unsubscribeRelays?.();
     if (this.ownRelays) this.relays.close();
     if (typeof window !== 'undefined') {
