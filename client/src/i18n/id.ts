@@ -8,7 +8,7 @@ export const id: Messages = {
   notPaired: 'Perangkat ini belum dipasangkan.',
   goToSetup: 'Pasangkan perangkat ini',
   syncStatus: 'Status sinkronisasi',
-  onlineLan: 'Online lewat server LAN',
+  onlineBox: 'Online lewat box toko',
   numbersByBox: 'Nomor: box toko',
   numbersByCloud: 'Nomor: cloud',
   numbersHandingOver: 'Nomor: sedang diserahkan',

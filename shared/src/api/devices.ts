@@ -34,6 +34,8 @@ export interface PairResponse {
   kind: DeviceKind;
   name: string;
   stations: string[];
+  /** Optional: the relays the device may sync through (sync WebSocket bases), e.g. the shop box and the cloud; absent = the server paired with. */
+  relays?: Array<{ kind: 'box' | 'cloud'; url: string }>;
 }
 
 /** 201 of `POST /pairing-codes`: 6 characters, single use; `expiresAt` in epoch ms. */
