@@ -245,8 +245,28 @@ describe.each(testDatabaseTargets())('LAN box pairing on $name', (target) => {
     await store.db
       .insertInto('devices')
       .values([
-        { id: branchDevice, tenant_id: 'demo', outlet_id: 'branch', name: 'Branch till', kind: 'terminal', code: 'A', created_by: 'demo-owner' },
-        { id: acmeDevice, tenant_id: 'acme', outlet_id: 'main', name: 'Acme till', kind: 'terminal', code: 'A', created_by: 'acme-owner' },
+        {
+          id: branchDevice,
+          tenant_id: 'demo',
+          outlet_id: 'branch',
+          name: 'Branch till',
+          kind: 'terminal',
+          code: 'A',
+          stations: '[]',
+          token_jti: null,
+          created_by: 'demo-owner',
+        },
+        {
+          id: acmeDevice,
+          tenant_id: 'acme',
+          outlet_id: 'main',
+          name: 'Acme till',
+          kind: 'terminal',
+          code: 'A',
+          stations: '[]',
+          token_jti: null,
+          created_by: 'acme-owner',
+        },
       ])
       .execute();
     for (const id of [branchDevice, acmeDevice]) {
