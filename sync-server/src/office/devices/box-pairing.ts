@@ -41,6 +41,18 @@ function nextBoxCode(taken: readonly string[]): string {
   for (let n = 1; ; n++) if (!used.has(`BOX${n}`)) return `BOX${n}`;
 }
 
+/** Two boxes paired at once may pick the same row code: the unique key refuses one; pick again. */
+async function withBoxCodeRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt < 4 && /devices_outlet_code|duplicate key/.test(String((error as Error).message))) continue;
+      throw error;
+    }
+  }
+}
+
 /** `POST /api/pair` with a box code and `kind: 'box'` (routes.ts checked the code and its kind). */
 export async function pairBox(ctx: ApiContext, pairing: Selectable<Database['pairing_codes']>, input: { name: string }): Promise<BoxPairResponse> {
   const { tenant_id: tenant, outlet_id: outlet } = pairing;
@@ -48,42 +60,44 @@ export async function pairBox(ctx: ApiContext, pairing: Selectable<Database['pai
   const access = await issueAccess(ctx, { tenant, outlet, role: 'box', deviceId: boxId, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS });
   const renewalKey = newRenewalKey();
   const boxKey = newBoxKey();
-  const { code, outletRow } = await withTenant(ctx.store, tenant, async (trx) => {
-    const claimed = await trx
-      .updateTable('pairing_codes')
-      .set({ used_at: new Date(ctx.now()), device_id: boxId })
-      .where('code_hash', '=', pairing.code_hash)
-      .where('used_at', 'is', null)
-      .returning('code_hash')
-      .executeTakeFirst();
-    if (!claimed) throw new ApiError('unauthorized', 'this pairing code has just been used', 'code');
-    const outletRow = await trx.selectFrom('outlets').select(['name', 'time_zone', 'currency']).where('id', '=', outlet).executeTakeFirstOrThrow();
-    const boxes = await trx.selectFrom('devices').select('code').where('outlet_id', '=', outlet).where('kind', '=', 'box').execute();
-    const code = nextBoxCode(boxes.map((b) => b.code));
-    await trx
-      .insertInto('devices')
-      .values({
-        id: boxId,
-        tenant_id: tenant,
-        outlet_id: outlet,
-        name: input.name,
-        kind: 'box',
-        code,
-        stations: '[]',
-        token_jti: access.jti,
-        created_by: pairing.created_by,
-      })
-      .execute();
-    await trx.insertInto('box_keys').values({ box_device_id: boxId, tenant_id: tenant, outlet_id: outlet, key: boxKey }).execute();
-    await writeAudit(trx, {
-      tenant,
-      outlet,
-      actor: pairing.created_by,
-      action: 'device.paired',
-      details: { deviceId: boxId, name: input.name, kind: 'box', code },
-    });
-    return { code, outletRow };
-  });
+  const { code, outletRow } = await withBoxCodeRetry(() =>
+    withTenant(ctx.store, tenant, async (trx) => {
+      const claimed = await trx
+        .updateTable('pairing_codes')
+        .set({ used_at: new Date(ctx.now()), device_id: boxId })
+        .where('code_hash', '=', pairing.code_hash)
+        .where('used_at', 'is', null)
+        .returning('code_hash')
+        .executeTakeFirst();
+      if (!claimed) throw new ApiError('unauthorized', 'this pairing code has just been used', 'code');
+      const outletRow = await trx.selectFrom('outlets').select(['name', 'time_zone', 'currency']).where('id', '=', outlet).executeTakeFirstOrThrow();
+      const boxes = await trx.selectFrom('devices').select('code').where('outlet_id', '=', outlet).where('kind', '=', 'box').execute();
+      const code = nextBoxCode(boxes.map((b) => b.code));
+      await trx
+        .insertInto('devices')
+        .values({
+          id: boxId,
+          tenant_id: tenant,
+          outlet_id: outlet,
+          name: input.name,
+          kind: 'box',
+          code,
+          stations: '[]',
+          token_jti: access.jti,
+          created_by: pairing.created_by,
+        })
+        .execute();
+      await trx.insertInto('box_keys').values({ box_device_id: boxId, tenant_id: tenant, outlet_id: outlet, key: boxKey }).execute();
+      await writeAudit(trx, {
+        tenant,
+        outlet,
+        actor: pairing.created_by,
+        action: 'device.paired',
+        details: { deviceId: boxId, name: input.name, kind: 'box', code },
+      });
+      return { code, outletRow };
+    }),
+  );
   // As the owner, after the tenant transaction (token-ledger.ts), like any device.
   await recordIssued(ctx.store, { jti: access.jti, tenant, kind: 'device', subject: boxId, issuedAt: access.issuedAt, expiresAt: access.expiresAt });
   await ctx.store.db
