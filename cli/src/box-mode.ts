@@ -38,6 +38,8 @@ export interface StartBoxOptions {
   store: KioskDatabase;
   dataDir: string;
   box: BoxFile;
+  /** The box's own signing secret (staff and back-office sessions on the box; `loadSecret`). */
+  secret: string;
   port: number;
   host?: string;
   /** Also run the box's projector (`kiosk start`; `kiosk serve` runs none). Default true. */
@@ -76,11 +78,12 @@ export async function startBox(options: StartBoxOptions): Promise<RunningBox> {
     log,
     fetch: options.fetch,
     backoff: options.backoff,
-    checkEveryMs: options.checkEveryMs === undefined ? undefined : options.checkEveryMs,
+    checkEveryMs: options.checkEveryMs,
   });
-  // The box key signs and verifies every token the box itself issues; the relay and the API use
-  // it as their secret, and tokens carrying the box's kid resolve to it too.
-  const secret = box.boxKey;
+  // Device tokens issued here are signed with the box key (the pair route finds it in the box's
+  // own `box_keys` row, written by `ensureOutletRows`); the relay and API resolve the box's kid to
+  // it without a lookup. Everything else (staff PIN sessions) uses the box's own secret.
+  const secret = options.secret;
   const kid = boxKid(box);
   const boxKeys = async (k: string) => (k === kid ? { key: box.boxKey, tenant: box.tenant, outlet: box.outlet } : null);
   const server = await startSyncServer({
@@ -97,11 +100,7 @@ export async function startBox(options: StartBoxOptions): Promise<RunningBox> {
       backoff: options.backoff,
       onOutletSynced: () => void reporter.linkUp(),
     },
-    mountApi: (app, relay) =>
-      app.use(
-        '/api',
-        createOfficeApi({ store, secret, relay, allowedOrigins: options.allowedOrigins, now: options.now, tokenSigning: { key: secret, kid } }),
-      ),
+    mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay, boxKeys, allowedOrigins: options.allowedOrigins, now: options.now })),
   });
   const renewer = new BoxTokenRenewer({
     apiUrl: box.cloudApiUrl,

@@ -50,7 +50,9 @@ export async function pairBox(input: PairBoxInput): Promise<BoxFile> {
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new BoxPairError(`cannot reach the cloud at ${apiUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}); check --cloud and the internet connection`);
+    throw new BoxPairError(
+      `cannot reach the cloud at ${apiUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}); check --cloud and the internet connection`,
+    );
   }
   const text = await res.text();
   if (!res.ok) {
@@ -91,8 +93,13 @@ export async function pairBox(input: PairBoxInput): Promise<BoxFile> {
   return box;
 }
 
-/** The tenant and outlet rows a box needs to issue pairing codes offline. Idempotent (a re-pair updates them). */
-export async function ensureOutletRows(store: KioskDatabase, box: Pick<BoxFile, 'tenant' | 'outlet' | 'outletInfo'>): Promise<void> {
+/**
+ * The rows a box needs to pair devices offline: its tenant and outlet, and its box key (the pair
+ * route signs the device tokens of an outlet with its active box key, kid `box:<deviceId>`, so
+ * the cloud accepts them too). Idempotent (a re-pair updates them; an older box key of the same
+ * outlet on this machine is revoked).
+ */
+export async function ensureOutletRows(store: KioskDatabase, box: Pick<BoxFile, 'tenant' | 'outlet' | 'outletInfo' | 'deviceId' | 'boxKey'>): Promise<void> {
   const info = box.outletInfo;
   await store.db
     .insertInto('tenants')
@@ -103,5 +110,18 @@ export async function ensureOutletRows(store: KioskDatabase, box: Pick<BoxFile, 
     .insertInto('outlets')
     .values({ tenant_id: box.tenant, id: box.outlet, name: info.name, time_zone: info.timeZone, currency: info.currency })
     .onConflict((oc) => oc.columns(['tenant_id', 'id']).doUpdateSet({ name: info.name, time_zone: info.timeZone, currency: info.currency }))
+    .execute();
+  await store.db
+    .insertInto('box_keys')
+    .values({ box_device_id: box.deviceId, tenant_id: box.tenant, outlet_id: box.outlet, key: box.boxKey })
+    .onConflict((oc) => oc.column('box_device_id').doUpdateSet({ key: box.boxKey, revoked_at: null }))
+    .execute();
+  await store.db
+    .updateTable('box_keys')
+    .set({ revoked_at: new Date() })
+    .where('tenant_id', '=', box.tenant)
+    .where('outlet_id', '=', box.outlet)
+    .where('box_device_id', '!=', box.deviceId)
+    .where('revoked_at', 'is', null)
     .execute();
 }

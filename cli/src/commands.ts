@@ -24,7 +24,10 @@ import { BoxPairError, ensureOutletRows, pairBox } from './box-pair';
  * A device pairing code for an outlet in this machine's database (`kiosk pairing-code`; on a box
  * no cloud call). Exported for tests: the same function the command runs.
  */
-export function createBoxPairingCode(store: KioskDatabase, input: { tenant: string; outlet: string; now?: number }): Promise<{ code: string; expiresAt: number }> {
+export function createBoxPairingCode(
+  store: KioskDatabase,
+  input: { tenant: string; outlet: string; now?: number },
+): Promise<{ code: string; expiresAt: number }> {
   return createPairingCode(store, { ...input, createdBy: 'cli' });
 }
 
@@ -284,6 +287,7 @@ async function runBox(config: KioskConfig, store: KioskDatabase, box: BoxFile, p
       store,
       dataDir: config.dataDir,
       box,
+      secret: await loadSecret(config.secret, config.dataDir),
       port: config.port,
       host: config.host,
       projector: parts.projector,
@@ -307,7 +311,12 @@ async function runBox(config: KioskConfig, store: KioskDatabase, box: BoxFile, p
     if (running.server.tls) banner.push(...httpsBanner(running.server.tls, running.server.port, config));
     if (running.projector) banner.push(`kiosk: projector running (numbering as ${boxNumberingIdentity(box)} while the outlet names this box its authority)`);
   } else if (parts.projector) {
-    const projector = await startProjector({ store, mode: 'authority', outlets: [`${box.tenant}/${box.outlet}`], numberingIdentity: boxNumberingIdentity(box) });
+    const projector = await startProjector({
+      store,
+      mode: 'authority',
+      outlets: [`${box.tenant}/${box.outlet}`],
+      numberingIdentity: boxNumberingIdentity(box),
+    });
     closers.push(() => projector.close());
     banner.push(`kiosk: projector running (numbering as ${boxNumberingIdentity(box)})`);
   }

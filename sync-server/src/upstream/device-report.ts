@@ -150,7 +150,9 @@ export class DeviceReporter {
       return true;
     } catch (error) {
       const delay = backoffDelay(this.failures++, this.options.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 });
-      log(`reporting the box's devices to the cloud failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay / 1000)} s`);
+      log(
+        `reporting the box's devices to the cloud failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay / 1000)} s`,
+      );
       if (!this.closed && !this.retryTimer) {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;

@@ -140,7 +140,9 @@ export class BoxTokenRenewer {
       const delay = backoffDelay(this.failures++, error instanceof RenewalError && !error.retryable ? { ...backoff, baseMs: backoff.maxMs } : backoff);
       this.nextAttemptAt = this.now() + delay;
       const left = Math.round((this.held.expiresAt - this.now()) / 60_000);
-      log(`box token renewal failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay / 1000)} s; token ${left > 0 ? `expires in ${left} min` : 'has expired'}`);
+      log(
+        `box token renewal failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay / 1000)} s; token ${left > 0 ? `expires in ${left} min` : 'has expired'}`,
+      );
     }
   }
 
