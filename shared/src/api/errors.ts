@@ -21,6 +21,8 @@ export const ErrorCode = {
   // Device-token renewal: the key is not one the server gave out (or was dropped), or the device is revoked.
   renewalKeyInvalid: 'renewal_key_invalid',
   deviceRevoked: 'device_revoked',
+  // LAN box pairing (issue 14): a box code given for a terminal/kitchen, or a device code for a box.
+  pairingKindMismatch: 'pairing_kind_mismatch',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -37,6 +39,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   origin_refused: 403,
   renewal_key_invalid: 401,
   device_revoked: 401,
+  pairing_kind_mismatch: 400,
 };
 
 export interface ErrorBody {

@@ -20,3 +20,15 @@ export type UserRole = (typeof USER_ROLES)[number];
 
 export const DEVICE_KINDS = ['terminal', 'kitchen'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/**
+ * What a `devices` row is: a paired device (terminal, kitchen display) or a LAN box (issue 14).
+ * A box relays the whole outlet and numbers its orders; it never takes orders itself, so it is
+ * not a `DeviceKind` and never appears in the outlet document's `devices` map.
+ */
+export const PAIRED_KINDS = ['terminal', 'kitchen', 'box'] as const;
+export type PairedKind = (typeof PAIRED_KINDS)[number];
+
+/** What a pairing code pairs: a terminal or kitchen display (`device`), or a LAN box (`box`, owner only). */
+export const PAIRING_CODE_KINDS = ['device', 'box'] as const;
+export type PairingCodeKind = (typeof PAIRING_CODE_KINDS)[number];

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { DeviceKind, StaffRole, UserRole } from '@kiosk/shared';
+import type { DeviceKind, PairedKind, PairingCodeKind, StaffRole, UserRole } from '@kiosk/shared';
 
 /**
  * Tables of the back-office (users, staff, devices, pairing codes, tokens, Z reports,
@@ -14,7 +14,7 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type { UserRole };
 export type { StaffRole };
-export type { DeviceKind };
+export type { DeviceKind, PairedKind, PairingCodeKind };
 export type CashDrawerKind = 'float' | 'cash_in' | 'cash_out' | 'count';
 
 export interface OfficeTables {
@@ -48,7 +48,8 @@ export interface OfficeTables {
     tenant_id: string;
     outlet_id: string;
     name: string;
-    kind: DeviceKind;
+    /** `box`: a LAN box (migration 2026-12-04-100); never in the outlet document. */
+    kind: PairedKind;
     code: string;
     stations: Json<string[]>;
     token_jti: string | null;
@@ -56,6 +57,17 @@ export interface OfficeTables {
     created_at: CreatedAt;
     revoked_at: NullableTimestamp;
     revoked_by: string | null;
+    /** The box that paired this device on its own (learned through `POST /api/box/devices`). */
+    paired_by_box: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  /** A LAN box's token-signing key (HS256, JWT kid `box:<box_device_id>`); `revoked_at` ends it. */
+  box_keys: {
+    box_device_id: string;
+    tenant_id: string;
+    outlet_id: string;
+    key: string;
+    created_at: CreatedAt;
+    revoked_at: NullableTimestamp;
   };
   pairing_codes: {
     code_hash: string;
@@ -66,6 +78,7 @@ export interface OfficeTables {
     expires_at: Timestamp;
     used_at: NullableTimestamp;
     device_id: string | null;
+    kind: ColumnType<PairingCodeKind, PairingCodeKind | undefined, PairingCodeKind>;
   };
   refresh_tokens: {
     id: string;

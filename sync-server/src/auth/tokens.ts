@@ -8,9 +8,20 @@
  * const token = await signToken(secret, { tenant: 'demo', outlet: 'main', role: 'terminal', deviceId: 'T1' });
  * const claims = await verifyToken(secret, token); // { tenant: 'demo', role: 'terminal', deviceId: 'T1', jti, exp, … }
  * ```
+ *
+ * Box-signed tokens (issue 14): a paired LAN box signs the device tokens it issues with its own
+ * box key and names it in the protected header, `kid: "box:<box device id>"`. Such a token is
+ * checked against that key, found through an injected `BoxKeyResolver`, and only ever grants a
+ * terminal or kitchen role of the box's own outlet: a box can mint neither manager, owner,
+ * projector nor box tokens, nor tokens of another outlet or tenant.
+ *
+ * ```ts
+ * const token = await signToken(boxKey, { tenant: 'demo', outlet: 'main', role: 'terminal', deviceId: 'T9' }, { kid: boxKeyId(boxId) });
+ * const claims = await verifyToken(secret, token, { boxKeys: async (kid) => (kid === boxKeyId(boxId) ? { key: boxKey, tenant: 'demo', outlet: 'main' } : null) });
+ * ```
  */
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { TOKEN_ROLES, type TokenRole } from '@kiosk/shared';
 
@@ -29,7 +40,34 @@ export interface TokenClaims {
   jti: string;
   exp: number;
   iat: number;
+  /** Set when a LAN box signed the token: its key id, `box:<box device id>`. */
+  signedBy?: string;
 }
+
+/** A box key as the resolver finds it. `revoked: true` (or null from the resolver) refuses its tokens. */
+export interface BoxKey {
+  key: string | Uint8Array;
+  tenant: string;
+  outlet: string;
+  revoked?: boolean;
+}
+
+/**
+ * Finds the key of a box-signed token by its `kid` (`box:<box device id>`); null when unknown.
+ * The cloud's default is a short-cached lookup of `box_keys` (auth/box-keys.ts); a box passes
+ * one that returns its own key from its configuration.
+ */
+export type BoxKeyResolver = (kid: string) => Promise<BoxKey | null>;
+
+export const BOX_KID_PREFIX = 'box:';
+
+/** The `kid` a box signs with. */
+export function boxKeyId(boxDeviceId: string): string {
+  return `${BOX_KID_PREFIX}${boxDeviceId}`;
+}
+
+/** Roles a box-signed token may carry: the devices a box pairs. */
+export const BOX_SIGNABLE_ROLES: readonly Role[] = ['terminal', 'kitchen'];
 
 export interface SignTokenInput {
   tenant: string;
@@ -78,8 +116,11 @@ function keyOf(secret: string | Uint8Array): Uint8Array {
   return key;
 }
 
-/** Signs a token. Throws on an invalid tenant/outlet/role (the message names the field). */
-export async function signToken(secret: string | Uint8Array, input: SignTokenInput, options: { now?: number } = {}): Promise<string> {
+/**
+ * Signs a token. Throws on an invalid tenant/outlet/role (the message names the field).
+ * With `kid` (a box key id, `boxKeyId(id)`), `secret` is that box's key and the header names it.
+ */
+export async function signToken(secret: string | Uint8Array, input: SignTokenInput, options: { now?: number; kid?: string } = {}): Promise<string> {
   const nowSec = Math.floor((options.now ?? Date.now()) / 1000);
   const jti = input.jti ?? randomUUID();
   const ttl = input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
@@ -94,7 +135,7 @@ export async function signToken(secret: string | Uint8Array, input: SignTokenInp
   }
   const { tenant, outlet, role, deviceId } = parsed.data;
   return new SignJWT({ tenant, outlet, role, deviceId })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader(options.kid === undefined ? { alg: 'HS256', typ: 'JWT' } : { alg: 'HS256', typ: 'JWT', kid: options.kid })
     .setJti(jti)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -104,13 +145,52 @@ export async function signToken(secret: string | Uint8Array, input: SignTokenInp
     .sign(keyOf(secret));
 }
 
+export interface VerifyTokenOptions {
+  now?: number;
+  /** Keys of LAN boxes, for tokens whose header names one (`kid: "box:…"`); without it such tokens are refused. */
+  boxKeys?: BoxKeyResolver;
+}
+
 /**
- * Verifies signature, expiry, issuer and audience and validates the claims.
- * Throws `TokenError` whose `reason` says what is wrong (never the secret).
+ * Verifies signature, expiry, issuer and audience and validates the claims. A token without
+ * `kid` is checked against `secret`; one with `kid: "box:<id>"` against that box's key
+ * (`options.boxKeys`), and must then name the box's tenant and outlet and a terminal or kitchen
+ * role. Throws `TokenError` whose `reason` says what is wrong (never a key).
  */
-export async function verifyToken(secret: string | Uint8Array, token: string | null | undefined, options: { now?: number } = {}): Promise<TokenClaims> {
+export async function verifyToken(secret: string | Uint8Array, token: string | null | undefined, options: VerifyTokenOptions = {}): Promise<TokenClaims> {
   if (!token) throw new TokenError('missing', 'no token: connect with ?token=…');
-  let payload: unknown;
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw new TokenError('malformed', 'token is not a valid JWT');
+  }
+  if (kid === undefined) return verifyWithKey(secret, token, options);
+  if (typeof kid !== 'string' || !kid.startsWith(BOX_KID_PREFIX) || kid.length === BOX_KID_PREFIX.length) {
+    throw new TokenError('bad-signature', `token names key ${JSON.stringify(kid)}, which is not a box key; only "box:<device id>" keys are known`);
+  }
+  const boxId = kid.slice(BOX_KID_PREFIX.length);
+  const box = options.boxKeys ? await options.boxKeys(kid) : null;
+  if (!box) throw new TokenError('bad-signature', `token is signed by box ${boxId}, whose key is not known here (never paired, or removed)`);
+  if (box.revoked) throw new TokenError('bad-signature', `token is signed by box ${boxId}, which has been revoked`);
+  const claims = await verifyWithKey(box.key, token, options);
+  if (claims.tenant !== box.tenant || claims.outlet !== box.outlet) {
+    throw new TokenError(
+      'invalid-claims',
+      `box ${boxId} of ${box.tenant}/${box.outlet} signed a token for ${claims.tenant}/${claims.outlet}: a box signs tokens of its own outlet only`,
+    );
+  }
+  if (!BOX_SIGNABLE_ROLES.includes(claims.role)) {
+    throw new TokenError('invalid-claims', `box ${boxId} signed a token of role ${claims.role}: a box signs terminal and kitchen tokens only`);
+  }
+  // A back-office identity is the cloud's to vouch for: `user:` would make the API load a user's role.
+  if (claims.deviceId.startsWith('user:')) {
+    throw new TokenError('invalid-claims', `box ${boxId} signed a token for ${claims.deviceId}: a box cannot sign tokens of back-office users`);
+  }
+  return { ...claims, signedBy: kid };
+}
+
+async function verifyWithKey(secret: string | Uint8Array, token: string, options: { now?: number }): Promise<TokenClaims> {  let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, keyOf(secret), {
       algorithms: ['HS256'],

@@ -12,6 +12,8 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { rejectNulBytes, verifyUtf8 } from './http/validate';
 import { authenticate, loadOutlet, requireRole } from './http/middleware';
 import { createLimiters } from './auth/sign-in-limiter';
+import { BoxKeyCache } from '../auth/box-keys';
+import { boxRoutes } from './devices/box-routes';
 import { authRoutes } from './auth/routes';
 import { isAllowedOrigin } from './auth/refresh-cookie';
 import { catalogRoutes } from './catalog/routes';
@@ -35,6 +37,8 @@ const COOKIE_ONLY_ROUTES = new Set(['/auth/refresh', '/auth/logout']);
 
 export function createOfficeApi(deps: ApiDeps): Router {
   const now = deps.now ?? Date.now;
+  // One cache of box keys per process where possible: the relay's, so a revocation here drops both.
+  const ownBoxKeys = (deps.boxKeys ?? deps.relay.boxKeys) ? null : new BoxKeyCache(deps.store, 5_000, now);
   const ctx: ApiContext = {
     store: deps.store,
     secret: deps.secret,
@@ -44,6 +48,11 @@ export function createOfficeApi(deps: ApiDeps): Router {
     // Stored and counted before the check (see auth/sign-in-limiter.ts): per account, per address, per device.
     limits: createLimiters(deps.store, deps.limits, now),
     allowedOrigins: deps.allowedOrigins ?? [],
+    boxKeys: deps.boxKeys ?? deps.relay.boxKeys ?? ownBoxKeys!.resolve,
+    forgetBoxKey: (kid) => {
+      ownBoxKeys?.forget(kid);
+      deps.relay.forgetBoxKey?.(kid);
+    },
   };
 
   const api = Router();
@@ -88,6 +97,8 @@ export function createOfficeApi(deps: ApiDeps): Router {
   // Everything below needs a valid, unrevoked access token.
   api.use(authenticate(ctx));
   api.use(peopleRoutes(ctx));
+  // A LAN box reports the devices it paired on its own (its own token, role box).
+  api.use('/box', boxRoutes(ctx));
 
   const outlet = Router({ mergeParams: true });
   outlet.use(catalogRoutes(ctx));

@@ -9,7 +9,7 @@
  */
 import { DocNameError, parseDocName } from '@kiosk/shared';
 import { accessFor, isTrustedRelay } from '../auth/roles';
-import { TokenError, verifyToken, type TokenClaims } from '../auth/tokens';
+import { TokenError, verifyToken, type BoxKeyResolver, type TokenClaims } from '../auth/tokens';
 import { Refusal } from './refusal';
 
 export interface Admitted {
@@ -24,6 +24,8 @@ export interface AdmissionDeps {
   now(): number;
   closing(): boolean;
   isRevoked(jti: string): Promise<boolean>;
+  /** Keys of LAN boxes, for box-signed device tokens (absent: such tokens are refused). */
+  boxKeys?: BoxKeyResolver;
   maxDocsPerDevice: number;
   /**
    * The device's open documents. Admission counts the new one itself (`socketOpened`) in the same
@@ -44,7 +46,7 @@ export async function admit(deps: AdmissionDeps, docName: string, token: string 
   }
   let claims;
   try {
-    claims = await verifyToken(deps.secret, token, { now: deps.now() });
+    claims = await verifyToken(deps.secret, token, { now: deps.now(), boxKeys: deps.boxKeys });
     if (await deps.isRevoked(claims.jti)) throw new TokenError('revoked', 'token revoked');
   } catch (error) {
     if (error instanceof TokenError) return new Refusal('unauthorized', error.message);

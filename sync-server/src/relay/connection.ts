@@ -238,13 +238,22 @@ export function pingAll(connections: Iterable<Connection>, nowSec: number, expir
 }
 
 /** Live connections of a device and/or token, each with the reason to close it (`relay.disconnect`). */
-export function connectionsOf(connections: Iterable<Connection>, target: { deviceId?: string; tokenId?: string }): Array<[Connection, string]> {
+export function connectionsOf(
+  connections: Iterable<Connection>,
+  target: { deviceId?: string; tokenId?: string; signedBy?: string },
+): Array<[Connection, string]> {
   const matched: Array<[Connection, string]> = [];
   for (const conn of connections) {
     if (conn.closed || !conn.claims) continue;
     const byDevice = target.deviceId !== undefined && conn.claims.deviceId === target.deviceId;
     const byToken = target.tokenId !== undefined && conn.claims.jti === target.tokenId;
-    if (byDevice || byToken) matched.push([conn, byToken ? 'token revoked' : `device ${conn.claims.deviceId} disconnected by an administrator`]);
+    const bySigner = target.signedBy !== undefined && conn.claims.signedBy === target.signedBy;
+    if (byDevice || byToken || bySigner) {
+      matched.push([
+        conn,
+        byToken ? 'token revoked' : bySigner ? `the box that signed this token has been revoked` : `device ${conn.claims.deviceId} disconnected by an administrator`,
+      ]);
+    }
   }
   return matched;
 }

@@ -8,6 +8,7 @@ import type { DatabaseKind, KioskDatabase } from '@kiosk/store';
 import type { RelayMetrics } from '../metrics/metrics';
 import type { DayWindowOptions } from '@kiosk/shared';
 import type { RateLimit } from './device-limits';
+import type { BoxKeyResolver } from '../auth/tokens';
 
 export interface RelayLimits {
   /** Largest WebSocket message accepted (bigger → close 4413). Default 1 MiB. */
@@ -62,8 +63,13 @@ export interface RelayOptions {
   unloadAfterMs?: number;
   /** Minimum time between two stored-state acknowledgements to one connection (default 100 ms). */
   ackIntervalMs?: number;
-  /** How long a revocation lookup is cached (default 5 s). */
+  /** How long a revocation lookup is cached (default 5 s); also how long a box key lookup is (so a revoked box's tokens stop within it). */
   revocationCacheMs?: number;
+  /**
+   * Keys of LAN boxes for box-signed tokens (JWT kid `box:<id>`, auth/tokens.ts). Default: a
+   * lookup of `box_keys` cached for `revocationCacheMs` (the cloud). A box passes its own.
+   */
+  boxKeys?: BoxKeyResolver;
   /** Safety net: tail the log this often even without notifications (default 10 s). */
   tailPollMs?: number;
   /** WebSocket ping interval; a socket that misses a pong is dropped (default 30 s). */
@@ -85,7 +91,12 @@ export interface RelayOptions {
 }
 
 /** The options with every default applied. */
-export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'limits' | 'dayWindow'>> & { limits: RelayLimits; dayWindow: DayWindowOptions };
+export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'limits' | 'dayWindow' | 'boxKeys'>> & {
+  limits: RelayLimits;
+  dayWindow: DayWindowOptions;
+  /** Absent: the relay makes the cached `box_keys` lookup itself (it needs the store). */
+  boxKeys: BoxKeyResolver | undefined;
+};
 
 /** Every default of the relay (the flush delay depends on the database, see `RelayOptions.flushDelayMs`). */
 export const DEFAULT_RELAY_OPTIONS = {
@@ -118,7 +129,7 @@ export const DEFAULT_RELAY_OPTIONS = {
   log: (message: string) => console.error(`relay: ${message}`),
   now: () => Date.now(),
   clientIp: (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown',
-} satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
+} satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'boxKeys' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
 
 /** The default limits (kept under this name for the package's public API). */
 export const DEFAULT_LIMITS: RelayLimits = DEFAULT_RELAY_OPTIONS.limits;
@@ -128,6 +139,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   return {
     store: options.store,
     secret: options.secret,
+    boxKeys: options.boxKeys,
     instanceId: options.instanceId,
     metrics: options.metrics,
     limits: { ...d.limits, ...options.limits },

@@ -3,6 +3,7 @@
  * LAN-box link): the contract, apart from `RelayCore` (relay.ts), which implements it.
  */
 import type * as Y from 'yjs';
+import type { BoxKeyResolver } from '../auth/tokens';
 
 /** Who makes a server-side edit (recorded as update_log.device_id). */
 export interface Actor {
@@ -24,8 +25,15 @@ export interface Relay {
   transactDoc(docName: string, actor: Actor, fn: (doc: Y.Doc) => void): Promise<void>;
   /** The live document (loaded if needed). Read it; edit it only through `transactDoc`. */
   getDoc(docName: string): Promise<Y.Doc>;
-  /** Closes every live connection of a device and/or token (4401). Returns how many were closed. */
-  disconnect(target: { deviceId?: string; tokenId?: string }): number;
+  /**
+   * Closes every live connection of a device and/or token, or of every token a box signed
+   * (`signedBy: boxKeyId(id)`) (4401). Returns how many were closed.
+   */
+  disconnect(target: { deviceId?: string; tokenId?: string; signedBy?: string }): number;
+  /** How this relay finds the keys of box-signed tokens (`boxKeys` option, else a cached `box_keys` lookup); the API verifies with the same. */
+  readonly boxKeys: BoxKeyResolver;
+  /** Drops a cached box key (after revoking the box) so the next check reads it again. */
+  forgetBoxKey(kid: string): void;
   /** Resolves once everything accepted so far is written to the update log. */
   flush(): Promise<void>;
   stats(): { connections: number; loadedDocs: number; queuedUpdates: number };

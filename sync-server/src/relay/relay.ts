@@ -24,6 +24,8 @@ import type * as Y from 'yjs';
 import { outletDocName } from '@kiosk/shared';
 import { UPDATE_LOG_ORIGIN_CHANNEL, writeBatch } from '@kiosk/store';
 import { RevocationCache } from '../auth/revocation-cache';
+import { BoxKeyCache } from '../auth/box-keys';
+import type { BoxKeyResolver } from '../auth/tokens';
 import { bindCounters } from '../metrics/metrics';
 import { admit, type AdmissionDeps } from './admission';
 import { AwarenessRelay } from './awareness-relay';
@@ -70,6 +72,8 @@ export class RelayCore implements Relay {
   private readonly connections = new Set<Connection>();
   private readonly devices: DeviceLimits;
   private readonly revocations: RevocationCache;
+  private readonly boxKeyCache: BoxKeyCache | null;
+  readonly boxKeys: BoxKeyResolver;
   private readonly registry: DocRegistry;
   private readonly queue: PersistQueue<CutContext>;
   private readonly messages: MessageHandler;
@@ -94,6 +98,8 @@ export class RelayCore implements Relay {
     const counters = bindCounters(metrics);
     this.devices = new DeviceLimits(limits, now);
     this.revocations = new RevocationCache(store, options.revocationCacheMs, now);
+    this.boxKeyCache = options.boxKeys ? null : new BoxKeyCache(store, options.revocationCacheMs, now);
+    this.boxKeys = options.boxKeys ?? this.boxKeyCache!.resolve;
     this.registry = new DocRegistry({
       store,
       unloadAfterMs: options.unloadAfterMs,
@@ -148,6 +154,7 @@ export class RelayCore implements Relay {
       now,
       closing: isClosing,
       isRevoked: (jti) => this.revocations.isRevoked(jti),
+      boxKeys: this.boxKeys,
       maxDocsPerDevice: limits.maxDocsPerDevice,
       devices: this.devices,
     };
@@ -333,7 +340,11 @@ export class RelayCore implements Relay {
     return this.queue.flush();
   }
 
-  disconnect(target: { deviceId?: string; tokenId?: string }): number {
+  forgetBoxKey(kid: string): void {
+    this.boxKeyCache?.forget(kid);
+  }
+
+  disconnect(target: { deviceId?: string; tokenId?: string; signedBy?: string }): number {
     if (target.tokenId) this.revocations.markRevoked(target.tokenId);
     const matched = connectionsOf(this.connections, target);
     for (const [conn, why] of matched) this.refuse(conn, new Refusal('unauthorized', why));

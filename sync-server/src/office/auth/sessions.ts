@@ -9,6 +9,7 @@ import type { Transaction } from 'kysely';
 import type { UserRole, UserSession } from '@kiosk/shared';
 import type { Database } from '@kiosk/store';
 import { signToken } from '../../auth/tokens';
+import { activeBoxKeyOf } from '../../auth/box-keys';
 import type { ApiContext, TokenRole } from '../http/context';
 import { recordIssued, type IssuedKind } from './token-ledger';
 
@@ -31,13 +32,17 @@ export interface IssuedAccess {
   expiresAt: number;
 }
 
+/** `signWith`: a box key (`{ kid, key }`) instead of the server secret (device tokens of an outlet with a box). */
 export async function issueAccess(
   ctx: ApiContext,
   claims: { tenant: string; outlet: string; role: TokenRole; deviceId: string; ttlSeconds: number },
+  signWith?: { kid: string; key: string } | null,
 ): Promise<IssuedAccess> {
   const jti = randomUUID();
   const now = ctx.now();
-  const token = await signToken(ctx.secret, { ...claims, jti }, { now });
+  const token = signWith
+    ? await signToken(signWith.key, { ...claims, jti }, { now, kid: signWith.kid })
+    : await signToken(ctx.secret, { ...claims, jti }, { now });
   return { token, jti, issuedAt: now, expiresAt: (Math.floor(now / 1000) + claims.ttlSeconds) * 1000 };
 }
 
@@ -49,8 +54,9 @@ export async function issueRecorded(
   ctx: ApiContext,
   claims: { tenant: string; outlet: string; role: TokenRole; deviceId: string; ttlSeconds: number },
   ledger: { kind: IssuedKind; staffId?: string; issuingDevice?: string },
+  signWith?: { kid: string; key: string } | null,
 ): Promise<IssuedAccess> {
-  const access = await issueAccess(ctx, claims);
+  const access = await issueAccess(ctx, claims, signWith);
   await recordIssued(ctx.store, {
     jti: access.jti,
     tenant: claims.tenant,
@@ -60,6 +66,16 @@ export async function issueRecorded(
     ...ledger,
   });
   return access;
+}
+
+/**
+ * The key a device token (pairing, renewal) of this outlet is signed with: the outlet's paired
+ * LAN box's, for terminal and kitchen tokens, so the box accepts devices paired in the cloud as
+ * its own (and the cloud accepts them through its box keys); else the server secret (null).
+ */
+export async function deviceTokenKey(ctx: ApiContext, tenant: string, outlet: string, role: TokenRole): Promise<{ kid: string; key: string } | null> {
+  if (role !== 'terminal' && role !== 'kitchen') return null;
+  return activeBoxKeyOf(ctx.store, tenant, outlet);
 }
 
 /** A user's sign-in: the access token (to record in the ledger once the transaction is over) and the refresh token (for the cookie). */

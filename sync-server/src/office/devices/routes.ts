@@ -4,7 +4,7 @@
  * references use its code and kitchen displays know their stations); a revoked one is
  * removed from it, its token is revoked and its connections are closed at once.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import {
   devicePatchBody,
@@ -13,6 +13,7 @@ import {
   type DeviceTokenResponse,
   outletDocName,
   pairBody,
+  pairingCodeBody,
   putDevice,
   readOutlet,
   removeCatalogEntry,
@@ -26,11 +27,14 @@ import {
 } from '@kiosk/shared';
 import { writeAudit } from '../http/audit';
 import { actorId, clientIp, outletOf, principalOf, type ApiContext } from '../http/context';
-import { ApiError, notFound, rateLimited } from '../http/errors';
+import { ApiError, forbidden, notFound, rateLimited } from '../http/errors';
 import { isLimited } from '../auth/sign-in-limiter';
-import { createPairingCode, hashPairingCode, nextDeviceCode } from './pairing';
+import { createPairingCode, hashPairingCode, hashRenewalKey, newRenewalKey, nextDeviceCode } from './pairing';
+
+export { hashRenewalKey, newRenewalKey } from './pairing';
 import { revokeJti } from '@kiosk/store';
-import { DEVICE_TOKEN_TTL_SECONDS, issueAccess, issueRecorded, sha256 } from '../auth/sessions';
+import { DEVICE_TOKEN_TTL_SECONDS, deviceTokenKey, issueAccess, issueRecorded } from '../auth/sessions';
+import { pairBox, retireBox } from './box-pairing';
 import { endTokens, recordIssued } from '../auth/token-ledger';
 import { withTenant } from '@kiosk/store';
 import { parseInput } from '../http/validate';
@@ -50,13 +54,37 @@ export function pairRoute(ctx: ApiContext): Router {
       throw new ApiError('unauthorized', 'this pairing code is wrong, expired or already used; ask a manager for a new one', 'code');
     }
     await attempt.ok();
+    // The code stays unused when it is of the wrong kind: the person retries on the right screen.
+    if (pairing.kind === 'box' && body.kind !== 'box') {
+      throw new ApiError(
+        ErrorCode.pairingKindMismatch,
+        `this pairing code is for a LAN box, not a ${body.kind === 'kitchen' ? 'kitchen display' : 'terminal'}; ask a manager for a device pairing code`,
+        'code',
+      );
+    }
+    if (pairing.kind !== 'box' && body.kind === 'box') {
+      throw new ApiError(
+        ErrorCode.pairingKindMismatch,
+        'this pairing code is for a terminal or kitchen display, not a LAN box; an owner creates a box pairing code in the back-office (Devices → pair a LAN box)',
+        'code',
+      );
+    }
+    if (body.kind === 'box') {
+      res.status(201).json(await pairBox(ctx, pairing, { name: body.name }));
+      return;
+    }
+    const kind = body.kind;
     const { tenant_id: tenant, outlet_id: outlet } = pairing;
     const docName = outletDocName(tenant, outlet);
     const docDevices = readOutlet(await ctx.relay.getDoc(docName)).devices;
     const deviceId = randomUUID();
-    const access = await issueAccess(ctx, { tenant, outlet, role: body.kind, deviceId, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS });
+    const access = await issueAccess(
+      ctx,
+      { tenant, outlet, role: kind, deviceId, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS },
+      await deviceTokenKey(ctx, tenant, outlet, kind),
+    );
     const renewalKey = newRenewalKey();
-    const stations = body.kind === 'kitchen' ? (body.stations ?? []) : [];
+    const stations = kind === 'kitchen' ? (body.stations ?? []) : [];
     let code = '';
     for (let attempt = 0; ; attempt++) {
       try {
@@ -78,7 +106,7 @@ export function pairRoute(ctx: ApiContext): Router {
               tenant_id: tenant,
               outlet_id: outlet,
               name: body.name,
-              kind: body.kind,
+              kind,
               code: next,
               stations: JSON.stringify(stations),
               token_jti: access.jti,
@@ -90,7 +118,7 @@ export function pairRoute(ctx: ApiContext): Router {
             outlet,
             actor: pairing.created_by,
             action: 'device.paired',
-            details: { deviceId, name: body.name, kind: body.kind, code: next },
+            details: { deviceId, name: body.name, kind, code: next },
           });
           return next;
         });
@@ -108,7 +136,7 @@ export function pairRoute(ctx: ApiContext): Router {
       .insertInto('device_renewal_keys')
       .values({ key_hash: hashRenewalKey(renewalKey), device_id: deviceId, tenant_id: tenant })
       .execute();
-    const device: Device = { id: deviceId, name: body.name, kind: body.kind, code, stations } as Device;
+    const device: Device = { id: deviceId, name: body.name, kind, code, stations } as Device;
     await ctx.relay.transactDoc(docName, { deviceId: pairing.created_by }, (doc) => putDevice(doc, device));
     res.status(201).json({
       token: access.token,
@@ -118,7 +146,7 @@ export function pairRoute(ctx: ApiContext): Router {
       tenant,
       outlet,
       code,
-      kind: body.kind,
+      kind,
       name: body.name,
       stations,
     } satisfies PairResponse);
@@ -126,14 +154,6 @@ export function pairRoute(ctx: ApiContext): Router {
   return router;
 }
 
-/** A renewal key: 32 random bytes, given to the device once; the server keeps only its sha-256. */
-export function newRenewalKey(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashRenewalKey(key: string): string {
-  return sha256(`renewal:${key}`);
-}
 
 /**
  * POST /api/device-token — a paired device trades its renewal key for a fresh one-day token.
@@ -157,10 +177,13 @@ export function deviceTokenRoute(ctx: ApiContext): Router {
     );
     if (!device || device.revoked_at) throw new ApiError(ErrorCode.deviceRevoked, 'this device has been revoked; ask a manager to pair it again');
     await attempt.ok();
+    // A box renews its own (role box, server secret) token here too; a terminal or kitchen of an
+    // outlet with a box gets its token signed with the box's key (auth/sessions.ts deviceTokenKey).
     const access = await issueRecorded(
       ctx,
       { tenant: key.tenant_id, outlet: device.outlet_id, role: device.kind, deviceId: device.id, ttlSeconds: DEVICE_TOKEN_TTL_SECONDS },
       { kind: 'device' },
+      await deviceTokenKey(ctx, key.tenant_id, device.outlet_id, device.kind),
     );
     await withTenant(ctx.store, key.tenant_id, (trx) => trx.updateTable('devices').set({ token_jti: access.jti }).where('id', '=', device.id).execute());
     res.json({ token: access.token, expiresAt: access.expiresAt, deviceId: device.id } satisfies DeviceTokenResponse);
@@ -172,11 +195,16 @@ export function deviceTokenRoute(ctx: ApiContext): Router {
 export function deviceRoutes(ctx: ApiContext): Router {
   const router = Router({ mergeParams: true });
 
-  router.post('/pairing-codes', async (_req, res) => {
+  router.post('/pairing-codes', async (req, res) => {
     const p = principalOf(res);
     const outlet = outletOf(res);
-    const created = await createPairingCode(ctx.store, { tenant: p.tenant, outlet: outlet.id, createdBy: actorId(p), now: ctx.now() });
-    res.status(201).json({ code: created.code, expiresAt: created.expiresAt } satisfies PairingCodeResponse);
+    const body = parseInput(pairingCodeBody, req.body ?? {});
+    // A box relays the whole outlet, signs its devices' tokens and numbers its orders: owners only.
+    if (body.kind === 'box' && !(p.kind === 'user' && p.role === 'owner')) {
+      throw forbidden(`a LAN box pairing code needs the role owner; you are signed in as ${p.role}`);
+    }
+    const created = await createPairingCode(ctx.store, { tenant: p.tenant, outlet: outlet.id, createdBy: actorId(p), now: ctx.now(), kind: body.kind });
+    res.status(201).json({ code: created.code, expiresAt: created.expiresAt, kind: created.kind } satisfies PairingCodeResponse);
   });
 
   router.get('/devices', async (_req, res) => {
@@ -185,6 +213,7 @@ export function deviceRoutes(ctx: ApiContext): Router {
     const rows = await withTenant(ctx.store, p.tenant, (trx) =>
       trx.selectFrom('devices').selectAll().where('outlet_id', '=', outlet.id).orderBy('code').execute(),
     );
+    const boxNames = new Map(rows.filter((r) => r.kind === 'box').map((r) => [r.id, r.name]));
     const docDevices = readOutlet(await ctx.relay.getDoc(outletDocName(p.tenant, outlet.id))).devices;
     const known = new Set(rows.map((r) => r.id));
     const devices: DeviceView[] = [
@@ -197,10 +226,21 @@ export function deviceRoutes(ctx: ApiContext): Router {
         createdAt: r.created_at.toISOString(),
         revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
         paired: true,
+        pairedByBox: r.paired_by_box ? (boxNames.get(r.paired_by_box) ?? r.paired_by_box) : null,
       })),
       ...docDevices
         .filter((d) => !known.has(d.id))
-        .map((d) => ({ id: d.id, name: d.name, kind: d.kind, code: d.code, stations: d.stations, createdAt: null, revokedAt: null, paired: false })),
+        .map((d) => ({
+          id: d.id,
+          name: d.name,
+          kind: d.kind,
+          code: d.code,
+          stations: d.stations,
+          createdAt: null,
+          revokedAt: null,
+          paired: false,
+          pairedByBox: null,
+        })),
     ];
     res.json({ devices } satisfies DevicesResponse);
   });
@@ -222,7 +262,8 @@ export function deviceRoutes(ctx: ApiContext): Router {
       await writeAudit(trx, { tenant: p.tenant, outlet: outlet.id, actor: actorId(p), action: 'device.updated', details: { deviceId, ...body } });
       return updated;
     });
-    if (!row.revoked_at) {
+    // A box is never in the outlet document (its kind is not a Device kind: terminals would misread it).
+    if (!row.revoked_at && row.kind !== 'box') {
       const device = { id: row.id, name: row.name, kind: row.kind, code: row.code, stations: row.stations } as Device;
       await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => putDevice(doc, device));
     }
@@ -259,7 +300,10 @@ export function deviceRoutes(ctx: ApiContext): Router {
     // ones included) and the staff tokens signed in on it (token-ledger.ts).
     await ctx.store.db.deleteFrom('device_renewal_keys').where('device_id', '=', deviceId).where('tenant_id', '=', p.tenant).execute();
     const ended = await endTokens(ctx, { tenant: p.tenant, subject: deviceId, issuingDevice: deviceId }, 'device_revoked');
-    const closed = ended.disconnected + ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
+    // A box: its key ends too (the tokens it signed stop working), and the numbering goes back to the cloud.
+    const boxClosed = row.kind === 'box' ? await retireBox(ctx, { tenant: p.tenant, outlet: outlet.id, boxId: deviceId, by: actorId(p) }) : 0;
+    const closed =
+      ended.disconnected + boxClosed + ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
       removeCatalogEntry(doc, 'devices', deviceId);
     });

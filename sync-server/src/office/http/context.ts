@@ -9,6 +9,7 @@ import { unreachable, type TokenRole, type UserRole } from '@kiosk/shared';
 import type { KioskDatabase } from '@kiosk/store';
 import type { RelayPort } from './relay-port';
 import type { LimitRules, Limiters } from '../auth/sign-in-limiter';
+import type { BoxKeyResolver } from '../../auth/tokens';
 
 export type { TokenRole };
 
@@ -55,6 +56,11 @@ export interface ApiDeps {
    * `/api/auth/logout`) and get credentialed CORS answers, e.g. `https://office.example.com`.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Keys of LAN boxes, for box-signed device tokens (auth/tokens.ts). Default: the relay's
+   * (`relay.boxKeys`), else a `box_keys` lookup cached 5 s (auth/box-keys.ts).
+   */
+  boxKeys?: BoxKeyResolver;
 }
 
 export interface ApiContext {
@@ -65,6 +71,9 @@ export interface ApiContext {
   log: (message: string, error?: unknown) => void;
   limits: Limiters;
   allowedOrigins: readonly string[];
+  boxKeys: BoxKeyResolver;
+  /** Forgets a cached box key everywhere in this process (after revoking the box). */
+  forgetBoxKey(kid: string): void;
 }
 
 export function principalOf(res: Response): Principal {

@@ -18,7 +18,7 @@ export function authenticate(ctx: ApiContext): RequestHandler {
     if (!match) throw unauthorized();
     let claims: Awaited<ReturnType<typeof verifyToken>>;
     try {
-      claims = await verifyToken(ctx.secret, match[1], { now: ctx.now() });
+      claims = await verifyToken(ctx.secret, match[1], { now: ctx.now(), boxKeys: ctx.boxKeys });
     } catch {
       throw unauthorized('the access token is invalid or expired; sign in again or refresh it');
     }
