@@ -70,7 +70,11 @@ export async function assignNumbers(trx: Transaction<Database>, carried: readonl
  * the gate says null for an outlet day that is not ours, or the number our counter must have
  * reached first (the previous authority's last number). Call after `raiseCounters`.
  */
-export async function numberableGroups(trx: Transaction<Database>, groups: readonly NewNumberGroup[], gate: (key: DayKey) => number | null): Promise<NewNumberGroup[]> {
+export async function numberableGroups(
+  trx: Transaction<Database>,
+  groups: readonly NewNumberGroup[],
+  gate: (key: DayKey) => number | null,
+): Promise<NewNumberGroup[]> {
   const out: NewNumberGroup[] = [];
   for (const group of groups) {
     const needed = gate(group);

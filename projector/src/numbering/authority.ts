@@ -16,6 +16,9 @@ import { mayNumber, mustRelease, numberingEntrySchema, numberingState, OUTLET, t
 import type { KioskDatabase } from '@kiosk/store';
 import type { CachedOutlet } from '../tail/doc-cache';
 
+/** The relay's claim on its own Yjs client (`Relay.transactDoc`). */
+const SERVER_WRITER = 'server';
+
 /** Per outlet day: null = not ours; n = ours once our counter for the day has reached n. */
 export type NumberingGate = (key: { tenant_id: string; outlet_id: string; business_day: string }) => number | null;
 
@@ -61,6 +64,8 @@ export class OutletNumbering {
                 .select('client_id')
                 .where('doc_name', '=', outlet.name)
                 .where('client_id', 'in', clients)
+                // The relay claims its own client id as 'server' (its API's edits): that one is ours.
+                .where('device_id', '<>', SERVER_WRITER)
                 .execute()
             ).map((r) => Number(r.client_id)),
           );

@@ -313,14 +313,22 @@ export class BatchProjector {
     outlet.doc.on('update', onUpdate);
     try {
       outlet.doc.transact(() => {
-        appendNumberingEntry(outlet.doc, { kind: 'release', epoch: state.epoch, authority: this.options.numbering!.identity, at: new Date().toISOString(), lastNumbers });
+        appendNumberingEntry(outlet.doc, {
+          kind: 'release',
+          epoch: state.epoch,
+          authority: this.options.numbering!.identity,
+          at: new Date().toISOString(),
+          lastNumbers,
+        });
       }, NUMBER_ORIGIN);
     } finally {
       outlet.doc.off('update', onUpdate);
     }
     this.options.numbering!.forget(outlet.name);
     try {
-      await appendUpdates(this.options.store.db, [{ docName: outlet.name, update: Y.mergeUpdates(parts), deviceId: PROJECTOR_DEVICE, origin: PROJECTOR_ORIGIN }]);
+      await appendUpdates(this.options.store.db, [
+        { docName: outlet.name, update: Y.mergeUpdates(parts), deviceId: PROJECTOR_DEVICE, origin: PROJECTOR_ORIGIN },
+      ]);
     } catch (error) {
       // Memory must not hold what the log does not: reload the outlet document next time.
       this.options.cache.evict([outlet.name]);

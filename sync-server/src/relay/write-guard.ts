@@ -11,6 +11,7 @@
  *   of other devices that the sender received through a relay (e.g. written before a relay
  *   crash and not yet stored); they are accepted without claiming, since refusing them would
  *   lose nothing but block the sender's own catch-up.
+ * - The outlet document's numbering record is the server's (`outlet-write-rules.ts`).
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -21,6 +22,7 @@ import type { PersistQueue } from './persist-queue';
 import { Refusal } from './refusal';
 import type { SharedDoc } from './shared-doc';
 import { analyzeUpdate } from './update-check';
+import { touchesNumbering } from './outlet-write-rules';
 
 export interface WriteGuardDeps {
   queue: Pick<PersistQueue<unknown>, 'lastSeq' | 'pushClaim'>;
@@ -55,6 +57,9 @@ export class WriteGuard {
     if (shared.name.kind === 'day') {
       this.receiveDayUpdate(conn, shared, update, live);
       return;
+    }
+    if (shared.name.kind === 'outlet' && !conn.trusted && touchesNumbering(shared.doc, update)) {
+      throw new Refusal('write_rule', `the numbering record of ${shared.name.name} is written by the server only`);
     }
     // Fast path (the hot one: a device's own edit): an update of exactly one client id that
     // this device already owns needs no struct-level check; skip the full decode. A malformed
