@@ -36,6 +36,9 @@ describe.each(testDatabaseTargets())('LAN box paired from the cloud on $name', (
     // Noon in Jakarta on a fixed day: every clock below (APIs, relays, renewal) reads this one.
     const clock = Date.UTC(2026, 11, 4, 5, 0, 0);
     const now = () => clock;
+    // The box's own clock, moved on once below to make its token due for renewal.
+    let boxClock = clock;
+    const boxNow = () => boxClock;
 
     // --- the cloud
     const cloudStore = await target.open();
@@ -80,11 +83,11 @@ describe.each(testDatabaseTargets())('LAN box paired from the cloud on $name', (
       secret: BOX_SECRET,
       port: 0,
       host: '127.0.0.1',
-      now,
+      now: boxNow,
       backoff: { baseMs: 20, maxMs: 200 },
       checkEveryMs: 200,
       log: () => {},
-      server: { defaultMetrics: false, log: () => {}, now, dayWindow: { graceDays: 36_500 } },
+      server: { defaultMetrics: false, log: () => {}, now: boxNow, dayWindow: { graceDays: 36_500 } },
     });
     cleanups.push(async () => box?.close());
     const running = box;
@@ -101,6 +104,9 @@ describe.each(testDatabaseTargets())('LAN box paired from the cloud on $name', (
 
     // --- the internet goes down
     await proxy.cut();
+    await expect(pairBox({ cloud: cloudAddress, code: 'ABCDEF', dataDir: path.join(dir, 'other'), store: boxStore })).rejects.toThrow(
+      /cannot reach the cloud at http:\/\/127\.0\.0\.1:\d+\/api/,
+    );
 
     // a device code from the box's own database, then a NEW terminal and a kitchen display pair on the box
     const boxApi = running.server.url;
@@ -173,6 +179,24 @@ describe.each(testDatabaseTargets())('LAN box paired from the cloud on $name', (
     clients.push(tillOnCloud);
     await tillOnCloud.synced();
     await eventually(() => expect(ids.map((id) => numberOf(tillOnCloud.doc, id))).toEqual([1, 2, 3, 4, 5]));
+
+    // --- the box token is renewed through the cloud two thirds into its life; box.json keeps the new one
+    const before = running.renewer.current.token;
+    boxClock = clock + 17 * 3600_000;
+    await running.renewer.check();
+    boxClock = clock;
+    expect(running.renewer.current.token).not.toBe(before);
+    expect((await readBoxFile(dir))!.token).toBe(running.renewer.current.token);
+    // new connections present it: cut and restore, and a later order still reaches the cloud
+    await proxy.cut();
+    await proxy.restore();
+    const { id: late } = submitOrder(
+      tillOutlet.doc,
+      tillDay.doc,
+      { deviceId: till.deviceId, type: 'takeaway', lines: [{ itemId: item.id, qty: 1 }] },
+      { now: clock - 5 * 60_000 },
+    );
+    await eventually(async () => expect((await rowsOf(cloudStore)).find((r) => r.id === late)?.number).toBe(6), { timeoutMs: 30_000 });
 
     await box.close();
     box = null;
