@@ -38,7 +38,7 @@ const boxPairFlags = z.object({
 });
 
 async function runBoxPair(config: KioskConfig, flags: Record<string, string | undefined>): Promise<number> {
-  const parsed = boxPairFlags.safeParse({ cloud: flags.cloud, code: flags.code, name: flags.name });
+  const parsed = boxPairFlags.safeParse({ cloud: flags.cloud ?? '', code: flags.code ?? '', name: flags.name });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     console.error(`kiosk box pair: invalid --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid value'}`);
