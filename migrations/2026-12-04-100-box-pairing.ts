@@ -8,7 +8,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A box code pairs only a box, a device code only a terminal or kitchen display.
   await db.schema
     .alterTable('pairing_codes')
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('device').check(sql`kind in ('device', 'box')`))
+    .addColumn('kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('device')
+        .check(sql`kind in ('device', 'box')`),
+    )
     .execute();
 
   // A box is a `devices` row of kind 'box' (renewal and revocation work as for any device). The

@@ -36,6 +36,7 @@ export * from './api/ids';
 export * from './api/auth';
 export * from './api/outlets';
 export * from './api/devices';
+export * from './api/numbering';
 export * from './api/staff';
 export * from './api/catalog';
 export * from './api/reports';

@@ -171,26 +171,28 @@ export async function verifyToken(secret: string | Uint8Array, token: string | n
   }
   const boxId = kid.slice(BOX_KID_PREFIX.length);
   const box = options.boxKeys ? await options.boxKeys(kid) : null;
-  if (!box) throw new TokenError('bad-signature', `token is signed by box ${boxId}, whose key is not known here (never paired, or removed)`);
+  if (!box) throw new TokenError('bad-signature', `token is signed by box ${boxId}, whose key is unknown here`);
   if (box.revoked) throw new TokenError('bad-signature', `token is signed by box ${boxId}, which has been revoked`);
   const claims = await verifyWithKey(box.key, token, options);
   if (claims.tenant !== box.tenant || claims.outlet !== box.outlet) {
+    // Short: close reasons are cut at 123 bytes.
     throw new TokenError(
       'invalid-claims',
-      `box ${boxId} of ${box.tenant}/${box.outlet} signed a token for ${claims.tenant}/${claims.outlet}: a box signs tokens of its own outlet only`,
+      `token for ${claims.tenant}/${claims.outlet} signed by the box of ${box.tenant}/${box.outlet}: a box signs for its own outlet only`,
     );
   }
   if (!BOX_SIGNABLE_ROLES.includes(claims.role)) {
-    throw new TokenError('invalid-claims', `box ${boxId} signed a token of role ${claims.role}: a box signs terminal and kitchen tokens only`);
+    throw new TokenError('invalid-claims', `token of role ${claims.role} signed by a box: a box signs terminal and kitchen tokens only`);
   }
   // A back-office identity is the cloud's to vouch for: `user:` would make the API load a user's role.
   if (claims.deviceId.startsWith('user:')) {
-    throw new TokenError('invalid-claims', `box ${boxId} signed a token for ${claims.deviceId}: a box cannot sign tokens of back-office users`);
+    throw new TokenError('invalid-claims', `token for ${claims.deviceId} signed by a box: a box cannot sign for back-office users`);
   }
   return { ...claims, signedBy: kid };
 }
 
-async function verifyWithKey(secret: string | Uint8Array, token: string, options: { now?: number }): Promise<TokenClaims> {  let payload: unknown;
+async function verifyWithKey(secret: string | Uint8Array, token: string, options: { now?: number }): Promise<TokenClaims> {
+  let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, keyOf(secret), {
       algorithms: ['HS256'],

@@ -18,6 +18,7 @@ import { authRoutes } from './auth/routes';
 import { isAllowedOrigin } from './auth/refresh-cookie';
 import { catalogRoutes } from './catalog/routes';
 import { deviceRoutes, deviceTokenRoute, pairRoute } from './devices/routes';
+import { numberingRoutes } from './outlets/numbering';
 import { peopleRoutes } from './outlets/routes';
 import { reportRoutes } from './reports/routes';
 import { staffRoutes } from './staff/routes';
@@ -104,6 +105,7 @@ export function createOfficeApi(deps: ApiDeps): Router {
   outlet.use(catalogRoutes(ctx));
   outlet.use(staffRoutes(ctx));
   outlet.use(deviceRoutes(ctx));
+  outlet.use(numberingRoutes(ctx));
   outlet.use(reportRoutes(ctx));
   // Order matters: another tenant's outlet is 404 before any role check can say 403.
   api.use('/outlets/:outlet', loadOutlet(ctx), requireRole('manager'), outlet);

@@ -251,7 +251,11 @@ export function connectionsOf(
     if (byDevice || byToken || bySigner) {
       matched.push([
         conn,
-        byToken ? 'token revoked' : bySigner ? `the box that signed this token has been revoked` : `device ${conn.claims.deviceId} disconnected by an administrator`,
+        byToken
+          ? 'token revoked'
+          : bySigner
+            ? `the box that signed this token has been revoked`
+            : `device ${conn.claims.deviceId} disconnected by an administrator`,
       ]);
     }
   }

@@ -129,7 +129,9 @@ export const DEFAULT_RELAY_OPTIONS = {
   log: (message: string) => console.error(`relay: ${message}`),
   now: () => Date.now(),
   clientIp: (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown',
-} satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'boxKeys' | 'instanceId' | 'metrics' | 'flushDelayMs'> & { flushDelayMs: Record<DatabaseKind, number> };
+} satisfies Omit<ResolvedRelayOptions, 'store' | 'secret' | 'boxKeys' | 'instanceId' | 'metrics' | 'flushDelayMs'> & {
+  flushDelayMs: Record<DatabaseKind, number>;
+};
 
 /** The default limits (kept under this name for the package's public API). */
 export const DEFAULT_LIMITS: RelayLimits = DEFAULT_RELAY_OPTIONS.limits;

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DevicesResponse, DeviceView, PairingCodeResponse } from '@kiosk/shared';
 import { useT } from '../../i18n';
 import { buttonClass, ConfirmButton, ErrorLine, inputClass, Panel, quietButtonClass, useAction, useLoad, useOffice } from './kit';
+import { NumberingPanel } from './NumberingPanel';
 
 export function DevicesSection() {
   const t = useT();
@@ -40,6 +41,7 @@ export function DevicesSection() {
           ))}
         </ul>
       </Panel>
+      <NumberingPanel />
     </>
   );
 }

@@ -86,10 +86,19 @@ export async function pairBox(ctx: ApiContext, pairing: Selectable<Database['pai
   });
   // As the owner, after the tenant transaction (token-ledger.ts), like any device.
   await recordIssued(ctx.store, { jti: access.jti, tenant, kind: 'device', subject: boxId, issuedAt: access.issuedAt, expiresAt: access.expiresAt });
-  await ctx.store.db.insertInto('device_renewal_keys').values({ key_hash: hashRenewalKey(renewalKey), device_id: boxId, tenant_id: tenant }).execute();
+  await ctx.store.db
+    .insertInto('device_renewal_keys')
+    .values({ key_hash: hashRenewalKey(renewalKey), device_id: boxId, tenant_id: tenant })
+    .execute();
 
   const docName = outletDocName(tenant, outlet);
-  await handOverNumbering(ctx, { tenant, outlet, to: boxAuthority(boxId), by: pairing.created_by, reason: (current) => (boxOfAuthority(current) ? 'box_replaced' : 'box_paired') });
+  await handOverNumbering(ctx, {
+    tenant,
+    outlet,
+    to: boxAuthority(boxId),
+    by: pairing.created_by,
+    reason: (current) => (boxOfAuthority(current) ? 'box_replaced' : 'box_paired'),
+  });
   const settings = readSettings(await ctx.relay.getDoc(docName));
   return {
     token: access.token,

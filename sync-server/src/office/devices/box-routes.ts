@@ -20,16 +20,15 @@ export function boxRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.post('/devices', async (req, res) => {
     const p = principalOf(res);
-    if (p.kind !== 'device' || p.role !== 'box') throw forbidden(`only a LAN box reports the devices it paired (its own token, role box); you are signed in as ${p.role}`);
+    if (p.kind !== 'device' || p.role !== 'box')
+      throw forbidden(`only a LAN box reports the devices it paired (its own token, role box); you are signed in as ${p.role}`);
     const body = parseInput(boxDevicesBody, req.body);
     const boxId = p.deviceId;
     const { tenant, outlet } = p;
     const ids = body.devices.map((d) => d.id);
     if (new Set(ids).size !== ids.length) throw conflict('devices: the same device id is listed twice', 'devices');
     // As the owner: ids are global, and a device of another tenant is invisible under its row-level security.
-    const elsewhere = ids.length
-      ? await ctx.store.db.selectFrom('devices').select(['id', 'tenant_id', 'outlet_id']).where('id', 'in', ids).execute()
-      : [];
+    const elsewhere = ids.length ? await ctx.store.db.selectFrom('devices').select(['id', 'tenant_id', 'outlet_id']).where('id', 'in', ids).execute() : [];
     for (const d of elsewhere) {
       if (d.tenant_id !== tenant || d.outlet_id !== outlet) {
         throw conflict(`device ${d.id} belongs to another outlet; a box reports devices of its own outlet (${tenant}/${outlet}) only`, 'devices');
@@ -41,9 +40,7 @@ export function boxRoutes(ctx: ApiContext): Router {
       await withTenant(ctx.store, tenant, async (trx) => {
         const box = await trx.selectFrom('devices').select(['kind', 'revoked_at']).where('id', '=', boxId).where('outlet_id', '=', outlet).executeTakeFirst();
         if (!box || box.kind !== 'box' || box.revoked_at) throw unauthorized('this box is not paired with the outlet (or has been revoked); pair it again');
-        const known = new Map(
-          (ids.length ? await trx.selectFrom('devices').selectAll().where('id', 'in', ids).execute() : []).map((r) => [r.id, r] as const),
-        );
+        const known = new Map((ids.length ? await trx.selectFrom('devices').selectAll().where('id', 'in', ids).execute() : []).map((r) => [r.id, r] as const));
         for (const d of body.devices) {
           const existing = known.get(d.id);
           if (!existing) {

@@ -154,7 +154,6 @@ export function pairRoute(ctx: ApiContext): Router {
   return router;
 }
 
-
 /**
  * POST /api/device-token — a paired device trades its renewal key for a fresh one-day token.
  * No live token is needed (the old one may have expired while the device was off). The key is
@@ -302,8 +301,7 @@ export function deviceRoutes(ctx: ApiContext): Router {
     const ended = await endTokens(ctx, { tenant: p.tenant, subject: deviceId, issuingDevice: deviceId }, 'device_revoked');
     // A box: its key ends too (the tokens it signed stop working), and the numbering goes back to the cloud.
     const boxClosed = row.kind === 'box' ? await retireBox(ctx, { tenant: p.tenant, outlet: outlet.id, boxId: deviceId, by: actorId(p) }) : 0;
-    const closed =
-      ended.disconnected + boxClosed + ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
+    const closed = ended.disconnected + boxClosed + ctx.relay.disconnect({ deviceId }) + (row.token_jti ? ctx.relay.disconnect({ tokenId: row.token_jti }) : 0);
     await ctx.relay.transactDoc(outletDocName(p.tenant, outlet.id), { deviceId: actorId(p) }, (doc) => {
       removeCatalogEntry(doc, 'devices', deviceId);
     });
