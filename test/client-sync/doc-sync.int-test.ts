@@ -87,7 +87,7 @@ describe('DocSync against the relay', () => {
         WebSocketPolyfill: TestWebSocket,
       });
       await sync.open();
-      await eventually(() => expect(sync.getState()).toMatchObject({ link: 'online', via: 'lan' }));
+      await eventually(() => expect(sync.getState()).toMatchObject({ link: 'online', via: 'box' }));
       await sync.destroy();
     } finally {
       await box.close();

@@ -74,6 +74,9 @@ describe('browser: POS terminals offline, kitchen display, back-office report', 
     await Promise.all([signIn(t1, '1234'), signIn(t2, '9999')]);
     // Both terminals online and synced before the network goes: the pairing is complete.
     for (const page of [t1, t2, kitchen]) await expect.poll(() => syncStatus(page).getAttribute('data-link'), { timeout: 15_000 }).toBe('online');
+    // `kiosk start` alone is the cloud (no upstream): the status bar says which relay, never its address.
+    for (const page of [t1, t2, kitchen]) await expect.poll(() => syncStatus(page).getAttribute('data-relay')).toBe('cloud');
+    await expect.poll(() => syncStatus(t1).textContent()).toContain('Online via cloud');
 
     await Promise.all([t1Context.setOffline(true), t2Context.setOffline(true)]);
     for (const page of [t1, t2]) await expect.poll(() => syncStatus(page).getAttribute('data-link')).toBe('offline');

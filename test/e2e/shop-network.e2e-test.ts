@@ -121,6 +121,8 @@ describe('browser: the shop network over HTTPS with the box CA', () => {
     const kitchen = await pairAt(kitchenContext, https, kiosk, owner, 'kitchen', 'Dapur');
     expect(await pos.evaluate(() => window.isSecureContext && typeof crypto.subtle?.importKey === 'function')).toBe(true);
     expect(await pos.getByTestId('insecure-origin-banner').count()).toBe(0);
+    // No box paired: the top bar says the cloud gives the numbers (this one server is the cloud).
+    expect(await pos.getByTestId('numbering-note').getAttribute('data-authority')).toBe('cloud');
     await signIn(pos, '1234');
 
     await terminalContext.setOffline(true);

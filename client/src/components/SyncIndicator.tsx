@@ -1,6 +1,8 @@
 /**
- * On every screen: how this device is linked (LAN box / cloud / offline), how many of its
- * changes no server has stored yet, and when everything was last stored.
+ * On every screen: how this device is linked (shop box / cloud / offline), how many of its
+ * changes no server has stored yet, and when everything was last stored. `data-relay` says
+ * which kind of relay is in use while online (`box` | `cloud`), for tests and support; the
+ * text never shows a URL or an id.
  */
 import { useI18n } from '../i18n';
 import { refusalMessageKey } from '../i18n/refusals';
@@ -21,8 +23,8 @@ export function SyncIndicator() {
   const refusal = day.link === 'refused' ? day : outlet;
   const linkText =
     link === 'online'
-      ? via === 'lan'
-        ? t('onlineLan')
+      ? via === 'box'
+        ? t('onlineBox')
         : via === 'cloud'
           ? t('onlineCloud')
           : t('online')
@@ -36,7 +38,15 @@ export function SyncIndicator() {
     ? new Date(lastAll).toLocaleTimeString(language === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : null;
   return (
-    <div role="status" aria-label={t('syncStatus')} aria-live="polite" className="flex items-center gap-2 text-sm" data-link={link} data-pending={pending}>
+    <div
+      role="status"
+      aria-label={t('syncStatus')}
+      aria-live="polite"
+      className="flex items-center gap-2 text-sm"
+      data-link={link}
+      data-relay={link === 'online' ? (via ?? 'unknown') : 'none'}
+      data-pending={pending}
+    >
       <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
       <span title={link === 'refused' ? (refusal.refusal ?? undefined) : undefined}>{linkText}</span>
       {link === 'refused' && (

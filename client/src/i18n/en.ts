@@ -7,7 +7,10 @@ export const en = {
   goToSetup: 'Pair this device',
   // sync indicator
   syncStatus: 'Sync status',
-  onlineLan: 'Online via LAN box',
+  onlineBox: 'Online via shop box',
+  numbersByBox: 'Numbers: shop box',
+  numbersByCloud: 'Numbers: cloud',
+  numbersHandingOver: 'Numbers: handing over',
   onlineCloud: 'Online via cloud',
   online: 'Online',
   connecting: 'Connecting…',

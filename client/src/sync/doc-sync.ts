@@ -3,21 +3,31 @@
  * the relay (y-websocket). The relay's sync step 1 messages carry the state vector of what it
  * has STORED; they are intercepted here to tell the user how many of this device's changes are
  * not yet on a server, and to never call an order "sent" before it is.
+ *
+ * The relay comes from a `RelayLink` (shared by the session's documents): the shop box when it
+ * answers, else the cloud. When the link's choice changes the document reconnects to the new
+ * relay; the Y.Doc and its IndexedDB copy stay, and the new relay's sync step 1 sends it what
+ * it lacks, so a switch loses nothing.
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
-import { closeAction, MessageType, parseCloseReason, SyncType, type RefusalReason } from '@kiosk/shared';
+import { Awareness } from 'y-protocols/awareness';
+import { closeAction, MessageType, must, parseCloseReason, SyncType, type RefusalReason } from '@kiosk/shared';
 import { decodeStateVectorBase64, encodeStateVectorBase64, pendingChanges, type StateVector } from './stored-state';
+import { RelayLink, type KnownRelay, type RelayKind } from './relay-link';
 
 export type LinkState = 'offline' | 'connecting' | 'online' | 'refused';
-export type ServerKind = 'lan' | 'cloud';
+/** Which kind of relay a document syncs through: the shop's LAN box or the cloud. */
+export type ServerKind = RelayKind;
 
 export interface DocSyncState {
   link: LinkState;
-  /** Which kind of server the link goes to (a LAN box relays to the cloud). */
+  /** Which kind of relay the link goes to (a LAN box relays to the cloud); set once connected. */
   via: ServerKind | null;
+  /** The relay in use or being tried (sync WebSocket base URL). */
+  relayUrl: string | null;
   /** Own changes (Yjs struct clocks) the server has not stored yet. */
   pending: number;
   /** Last time the server had stored everything this device wrote (epoch ms). */
@@ -32,19 +42,28 @@ export interface DocSyncState {
 
 export interface DocSyncOptions {
   name: string;
-  /** `ws(s)://host/sync` */
-  wsUrl: string;
-  /** Plain http(s) base URL of the server, for `/readyz` (LAN box or cloud). */
+  /** `ws(s)://host/sync` of the one relay, when no `relays` link is given (kind guessed from `/readyz`). */
+  wsUrl?: string;
+  /** Plain http(s) base URL of the server paired with, for `/readyz` of a relay whose kind is guessed. */
   serverUrl: string;
+  /** The session's relay choice; absent: `wsUrl` alone. */
+  relays?: RelayLink;
   token: string;
   now?: () => number;
   storage?: Storage;
+  /**
+   * A connect attempt that neither opens nor fails within this long counts as the relay not
+   * answering (a box gone from the network can leave a socket "connecting" for minutes). Default 10 s.
+   */
+  connectTimeoutMs?: number;
   /** Node tests pass `ws`; browsers use the global WebSocket. */
   WebSocketPolyfill?: typeof WebSocket;
 }
 
 export class DocSync {
   readonly doc = new Y.Doc();
+  /** One for the document's life: each provider (one per relay switch) would otherwise start its own timer. */
+  private readonly awareness = new Awareness(this.doc);
   readonly name: string;
   private readonly idb: IndexeddbPersistence;
   private provider: WebsocketProvider | null = null;
@@ -53,6 +72,11 @@ export class DocSync {
   private readonly storage: Storage;
   private readonly now: () => number;
   private readonly ownClients: Set<number>;
+  private readonly relays: RelayLink;
+  private readonly ownRelays: boolean;
+  private unsubscribeRelays: (() => void) | null = null;
+  private networkUp = typeof navigator === 'undefined' || navigator.onLine !== false;
+  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
   private readonly onOnline = () => this.setNetwork(true);
   private readonly onOffline = () => this.setNetwork(false);
@@ -62,11 +86,14 @@ export class DocSync {
     this.storage = options.storage ?? localStorage;
     this.now = options.now ?? Date.now;
     this.ownClients = new Set(this.readJson<number[]>('clients') ?? []);
+    this.ownRelays = !options.relays;
+    this.relays = options.relays ?? new RelayLink({ relays: [{ kind: 'cloud', url: must(options.wsUrl, 'DocSync needs wsUrl or relays'), guessed: true }] });
     const storedText = this.storage.getItem(this.key('stored'));
     const lastAll = this.storage.getItem(this.key('lastAllStoredAt'));
     this.state = {
       link: 'offline',
       via: null,
+      relayUrl: null,
       pending: 0,
       lastAllStoredAt: lastAll ? Number(lastAll) : null,
       stored: storedText ? safeDecode(storedText) : null,
@@ -109,13 +136,40 @@ export class DocSync {
     await this.idb.whenSynced;
     if (this.destroyed) return;
     this.recount();
+    this.unsubscribeRelays = this.relays.subscribe(() => this.connect());
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline);
+      window.addEventListener('offline', this.onOffline);
+    }
     this.connect();
   }
 
+  /** The relay this document uses now (the link's choice). */
+  get relay(): KnownRelay {
+    return this.relays.current;
+  }
+
+  /**
+   * (Re)connects to the link's current relay with the current token; the previous provider,
+   * if any, is dropped first and its late events are ignored (they are not news about a relay).
+   */
   private connect(): void {
-    const provider = new WebsocketProvider(this.options.wsUrl, this.name, this.doc, {
+    if (this.destroyed) return;
+    const relay = this.relays.current;
+    this.clearAttempt();
+    this.provider?.destroy();
+    this.provider = null;
+    const moved = this.state.relayUrl !== null && this.state.relayUrl !== relay.url;
+    const refused = this.state.link === 'refused' && !moved;
+    this.setState({
+      relayUrl: relay.url,
+      ...(moved ? { via: null, refusal: null, refusalReason: null } : {}),
+      link: refused ? 'refused' : this.networkUp ? 'connecting' : 'offline',
+    });
+    const provider = new WebsocketProvider(relay.url, this.name, this.doc, {
       params: { token: this.options.token },
-      connect: typeof navigator === 'undefined' || navigator.onLine !== false,
+      awareness: this.awareness,
+      connect: this.networkUp,
       // Other tabs' sync step 1 would be mistaken for the server's stored state.
       disableBc: true,
       maxBackoffTime: 2000,
@@ -123,18 +177,23 @@ export class DocSync {
     });
     const original = provider.messageHandlers[MessageType.sync];
     provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, messageType) => {
+      if (this.provider !== provider) return original(encoder, decoder, p, emitSynced, messageType);
       const peek = decoding.clone(decoder);
       if (decoding.readVarUint(peek) === SyncType.step1) this.onStoredStateVector(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
       original(encoder, decoder, p, emitSynced, messageType);
     };
     // First full sync with the server (its sync step 2 applied): `whenServerSynced`.
     provider.on('sync', (isSynced: boolean) => {
-      if (isSynced) this.markServerSynced();
+      if (isSynced && this.provider === provider) this.markServerSynced();
     });
     provider.on('status', ({ status }) => {
+      if (this.provider !== provider) return;
+      this.clearAttempt();
+      if (status === 'connecting') this.watchAttempt(provider, relay);
       if (status === 'connected') {
-        this.setState({ link: 'online', refusal: null, refusalReason: null });
-        void this.detectServerKind();
+        this.setState({ link: 'online', refusal: null, refusalReason: null, via: relay.guessed ? this.state.via : relay.kind });
+        if (relay.guessed) void this.detectServerKind(relay);
+        this.relays.report(relay.url, 'connected');
       } else if (status === 'connecting') {
         this.setState({ link: this.state.link === 'refused' ? 'refused' : 'connecting' });
       } else {
@@ -142,14 +201,25 @@ export class DocSync {
       }
     });
     provider.on('connection-close', (event) => {
+      if (this.provider !== provider) return;
       if (event && closeAction(event.code) !== 'retry')
         this.setState({ link: 'refused', refusal: `${event.code} ${event.reason}`.trim(), refusalReason: parseCloseReason(event.reason) });
+      // The relay did not answer (or went away). A refusal is an answer; a socket this device
+      // closed itself (no network) says nothing about the relay.
+      else if (this.networkUp && provider.shouldConnect) this.relays.report(relay.url, 'connect-failed');
     });
     this.provider = provider;
-    if (typeof window !== 'undefined') {
-      window.addEventListener('online', this.onOnline);
-      window.addEventListener('offline', this.onOffline);
-    }
+    // The first attempt's 'connecting' was emitted inside the constructor, before the listener.
+    if (provider.wsconnecting) this.watchAttempt(provider, relay);
+  }
+
+  private watchAttempt(provider: WebsocketProvider, relay: KnownRelay): void {
+    this.clearAttempt();
+    if (!this.networkUp) return;
+    this.attemptTimer = setTimeout(() => {
+      this.attemptTimer = null;
+      if (this.provider === provider && !provider.wsconnected && this.networkUp) this.relays.report(relay.url, 'connect-failed');
+    }, this.options.connectTimeoutMs ?? 10_000);
   }
 
   /**
@@ -161,13 +231,15 @@ export class DocSync {
     if (token === this.options.token) return;
     this.options = { ...this.options, token };
     if (this.destroyed) return;
-    const provider = this.provider;
-    if (!provider) return; // not connected yet: open() uses the new token
-    provider.params = { ...provider.params, token };
+    if (!this.provider) return; // not connected yet: open() uses the new token
     if (this.state.link === 'refused') this.setState({ link: 'connecting', refusal: null, refusalReason: null });
-    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
-    provider.disconnect();
-    if (online) provider.connect();
+    // A new provider to the same relay: the old socket's close is then not mistaken for the relay going away.
+    this.connect();
+  }
+
+  private clearAttempt(): void {
+    if (this.attemptTimer !== null) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
   }
 
   /** The token this document connects with. */
@@ -180,9 +252,11 @@ export class DocSync {
    * times out (30 s in y-websocket), and reconnecting at once on `online` skips the backoff.
    */
   setNetwork(online: boolean): void {
+    this.networkUp = online;
     if (online) {
       this.provider?.connect();
     } else {
+      this.clearAttempt();
       this.provider?.disconnect();
       this.setState({ link: this.state.link === 'refused' ? 'refused' : 'offline' });
     }
@@ -215,11 +289,12 @@ export class DocSync {
     return Number(storage.getItem(`kiosk.sync.${name}.pending`) ?? '0') > 0;
   }
 
-  private async detectServerKind(): Promise<void> {
+  /** For a relay of unknown kind (the page's own server, never told): a relay with an upstream is a LAN box. */
+  private async detectServerKind(relay: KnownRelay): Promise<void> {
     try {
       const response = await fetch(new URL('/readyz', this.options.serverUrl), { cache: 'no-store' });
       const body = (await response.json()) as { upstream?: unknown };
-      this.setState({ via: body.upstream ? 'lan' : 'cloud' });
+      if (this.relays.current.url === relay.url) this.setState({ via: body.upstream ? 'box' : 'cloud' });
     } catch {
       // Unknown: keep the last answer.
     }
@@ -244,6 +319,9 @@ export class DocSync {
 
   async destroy(): Promise<void> {
     this.destroyed = true;
+    this.clearAttempt();
+    this.unsubscribeRelays?.();
+    if (this.ownRelays) this.relays.close();
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', this.onOnline);
       window.removeEventListener('offline', this.onOffline);

@@ -17,8 +17,9 @@ import {
   type DeviceTokenResponse,
 } from '@kiosk/shared';
 import { renewDeviceToken } from '../api/pairing';
-import { saveCredentials, syncUrl, type DeviceCredentials } from './credentials';
+import { relaysOf, saveCredentials, type DeviceCredentials } from './credentials';
 import { DocSync } from './doc-sync';
+import { RelayLink, webSocketProbe, type RelayLinkOptions } from './relay-link';
 
 const ROLLOVER_CHECK_MS = 15_000;
 /** Device tokens live a day; renew this long before the end, so an offline hour or two is covered. */
@@ -45,6 +46,8 @@ export class DeviceSession {
   private nextRenewalAt = 0;
   /** The server said the key or the device is gone: renewing again is pointless. */
   private renewalDead = false;
+  /** Which relay every document of this session uses: the shop box when it answers, else the cloud. */
+  readonly relays: RelayLink;
 
   constructor(
     credentials: DeviceCredentials,
@@ -54,11 +57,24 @@ export class DeviceSession {
       WebSocketPolyfill?: typeof WebSocket;
       /** `POST /api/device-token`; tests may inject. */
       renew?: (serverUrl: string, renewalKey: string) => Promise<DeviceTokenResponse>;
+      /** Probe timing and probe function of the relay choice; tests may inject. */
+      relayChoice?: Pick<RelayLinkOptions, 'config' | 'probe' | 'setTimer' | 'clearTimer'>;
     } = {},
   ) {
     this.credentialsNow = credentials;
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? localStorage;
+    this.relays = new RelayLink({
+      relays: relaysOf(credentials),
+      now: this.now,
+      // The outlet document: every device of the outlet may open it, so a probe is an ordinary connection.
+      probe: webSocketProbe({
+        docName: outletDocName(credentials.tenant, credentials.outlet),
+        token: () => this.credentials.token,
+        WebSocketPolyfill: options.WebSocketPolyfill,
+      }),
+      ...options.relayChoice,
+    });
     this.outlet = this.openDoc(outletDocName(credentials.tenant, credentials.outlet));
     this.staffKeys = credentials.kind === 'terminal' ? this.openDoc(staffKeysDocName(credentials.tenant, credentials.outlet)) : null;
   }
@@ -71,7 +87,7 @@ export class DeviceSession {
   private openDoc(name: string): DocSync {
     const sync = new DocSync({
       name,
-      wsUrl: syncUrl(this.credentials.serverUrl),
+      relays: this.relays,
       serverUrl: this.credentials.serverUrl,
       token: this.credentials.token,
       now: this.now,
@@ -225,6 +241,7 @@ export class DeviceSession {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.relays.close();
     await Promise.all([this.outlet.destroy(), this.staffKeys?.destroy(), this.day?.destroy(), ...[...this.draining.values()].map((d) => d.destroy())]);
   }
 }

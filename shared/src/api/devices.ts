@@ -39,6 +39,8 @@ export interface PairResponse {
   kind: DeviceKind;
   name: string;
   stations: string[];
+  /** Optional: the relays the device may sync through (sync WebSocket bases), e.g. the shop box and the cloud; absent = the server paired with. */
+  relays?: Array<{ kind: 'box' | 'cloud'; url: string }>;
 }
 
 /**

@@ -44,6 +44,8 @@ export function SetupPage() {
         kind: paired.kind ?? kind,
         name: paired.name ?? name,
         stations: paired.stations ?? (kind === 'kitchen' ? stationList : []),
+        // The box and the cloud, when the server says: a page opened from the box learns the cloud only from here.
+        ...(Array.isArray(paired.relays) && paired.relays.length > 0 ? { relays: paired.relays } : {}),
       });
       // A fresh page load opens the new device's documents from scratch.
       location.assign(kind === 'kitchen' ? '/kitchen' : '/pos');
