@@ -310,6 +310,8 @@ async function runBox(config: KioskConfig, store: KioskDatabase, box: BoxFile, p
     );
     if (running.server.tls) banner.push(...httpsBanner(running.server.tls, running.server.port, config));
     if (running.projector) banner.push(`kiosk: projector running (numbering as ${boxNumberingIdentity(box)} while the outlet names this box its authority)`);
+    // The box is the outlet's numbering authority: without a projector here, orders wait for their numbers.
+    else banner.push(`kiosk: no projector here (kiosk serve): orders get their numbers once \`kiosk project\` runs on this box (or use \`kiosk start\`)`);
   } else if (parts.projector) {
     const projector = await startProjector({
       store,
