@@ -16,8 +16,61 @@ import { retryDatabase } from './db-retry';
 import type { KioskConfig } from './config';
 import { loadSecret } from './secret';
 import { isFirstStart, seedDemo } from './seed-demo';
+import { readBoxFile, type BoxFile } from './box-file';
+import { boxNumberingIdentity, startBox } from './box-mode';
+import { BoxPairError, ensureOutletRows, pairBox } from './box-pair';
 
-export const COMMANDS = ['start', 'serve', 'project', 'migrate', 'seed-demo', 'token', 'pairing-code', 'rebuild', 'verify'] as const;
+/**
+ * A device pairing code for an outlet in this machine's database (`kiosk pairing-code`; on a box
+ * no cloud call). Exported for tests: the same function the command runs.
+ */
+export function createBoxPairingCode(
+  store: KioskDatabase,
+  input: { tenant: string; outlet: string; now?: number },
+): Promise<{ code: string; expiresAt: number }> {
+  return createPairingCode(store, { ...input, createdBy: 'cli' });
+}
+
+const boxPairFlags = z.object({
+  cloud: z.string().min(1, 'is required (the cloud server, e.g. https://cloud.example)'),
+  code: z.string().min(4, 'is required (the box code from the back-office: Devices → Pair a box)'),
+  name: z.string().min(1).max(60).optional(),
+});
+
+async function runBoxPair(config: KioskConfig, flags: Record<string, string | undefined>): Promise<number> {
+  const parsed = boxPairFlags.safeParse({ cloud: flags.cloud ?? '', code: flags.code ?? '', name: flags.name });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    console.error(`kiosk box pair: invalid --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid value'}`);
+    return 2;
+  }
+  if (config.databaseUrl === undefined && (await readBoxFile(config.dataDir).catch(() => null))) {
+    console.error(`kiosk box pair: note: ${config.dataDir} already holds a box.json; pairing again replaces it`);
+  }
+  return withStore(config, async (store) => {
+    await migrateToLatest(store.db);
+    try {
+      const box = await pairBox({ cloud: parsed.data.cloud, code: parsed.data.code, name: parsed.data.name, dataDir: config.dataDir, store });
+      console.log(
+        [
+          `kiosk: paired as the LAN box "${box.name}" of outlet '${box.outlet}' (${box.outletInfo.name}), tenant '${box.tenant}'`,
+          `  box id ${box.deviceId}; upstream ${box.upstreamUrl}`,
+          `  saved ${path.join(config.dataDir, 'box.json')} (keep it private: it holds the box key)`,
+          `  next: \`kiosk start --data-dir ${config.dataDir}\` runs the box; \`kiosk pairing-code\` pairs terminals and kitchen displays on it`,
+        ].join('\n'),
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof BoxPairError) {
+        console.error(`kiosk box pair: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
+
+export const COMMANDS = ['start', 'serve', 'project', 'migrate', 'seed-demo', 'token', 'pairing-code', 'box', 'rebuild', 'verify'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Exit code to return, or -1 for "keep running" (servers). */
@@ -47,11 +100,15 @@ export async function runCommand(command: CommandName, config: KioskConfig, flag
     case 'pairing-code':
       return withStore(config, async (store) => {
         await migrateToLatest(store.db);
-        const { tenant, outlet } = tenantOutletFlags(flags);
-        const pairing = await createPairingCode(store, { tenant, outlet, createdBy: 'cli' });
+        const box = await readBoxFile(config.dataDir);
+        // On a paired box: its own outlet, from its own database (works with the internet down).
+        const { tenant, outlet } = box && !flags.tenant && !flags.outlet ? { tenant: box.tenant, outlet: box.outlet } : tenantOutletFlags(flags);
+        const pairing = await createBoxPairingCode(store, { tenant, outlet });
         console.log(pairing.code);
         return 0;
       });
+    case 'box':
+      return runBoxPair(config, flags);
     case 'rebuild':
       return withStore(config, async (store) => (await migrateToLatest(store.db), runRebuild(store, undefined, config.trustedWriters)));
     case 'verify':
@@ -154,6 +211,9 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
   const store = await retryDatabase(() => openReachableStore(config), { retrySeconds: config.dbRetrySeconds, log: (m) => console.error(m) });
   const applied = await migrateToLatest(store.db);
   if (applied.length) console.log(`kiosk: applied ${applied.length} migration(s)`);
+  // A paired box (box.json in the data directory) runs as its outlet's LAN box: no demo, no --upstream.
+  const box = await readBoxFile(config.dataDir);
+  if (box) return runBox(config, store, box, parts);
   if (config.demo && (await isFirstStart(store))) {
     await seedDemo(store);
     console.log(`kiosk: seeded the demo tenant '${DEMO.tenant}', outlet '${DEMO.outlet}'`);
@@ -202,6 +262,67 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
   console.log(banner.join('\n'));
   if (parts.projector) console.log(`kiosk: projector running (${config.projectorMode})`);
 
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`kiosk: ${signal}, shutting down…`);
+    for (const close of closers) await close().catch((error: unknown) => console.error(`kiosk: close failed: ${String(error)}`));
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return -1;
+}
+
+/** `kiosk start`/`serve`/`project` with a box.json: the LAN box of its outlet (box-mode.ts). */
+async function runBox(config: KioskConfig, store: KioskDatabase, box: BoxFile, parts: { relay: boolean; projector: boolean }): Promise<number> {
+  if (config.upstream) console.error(`kiosk: --upstream ignored: this data directory holds a paired box (box.json links to ${box.upstreamUrl})`);
+  await ensureOutletRows(store, box);
+  const closers: Array<() => Promise<void>> = [];
+  const banner = [`kiosk: database ${store.description}`];
+  if (parts.relay) {
+    const running = await startBox({
+      store,
+      dataDir: config.dataDir,
+      box,
+      secret: await loadSecret(config.secret, config.dataDir),
+      port: config.port,
+      host: config.host,
+      projector: parts.projector,
+      allowedOrigins: config.allowedOrigins,
+      server: {
+        clientDist: CLIENT_DIST,
+        dayWindow: { graceDays: config.graceDays },
+        trustProxy: config.trustProxy,
+        metricsToken: config.metricsToken,
+        tls: tlsOptions(config),
+      },
+    });
+    closers.push(() => running.close());
+    const baseUrl = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${running.server.port}`;
+    banner.push(
+      `kiosk: listening on ${baseUrl} (LAN box "${box.name}" of ${box.tenant}/${box.outlet}, upstream ${box.upstreamUrl})`,
+      `  POS terminal     ${baseUrl}/pos`,
+      `  Kitchen display  ${baseUrl}/kitchen`,
+      `  Pair a device    ${baseUrl}/setup   (pairing code: \`npx kiosk pairing-code --data-dir ${config.dataDir}\`, works offline)`,
+    );
+    if (running.server.tls) banner.push(...httpsBanner(running.server.tls, running.server.port, config));
+    if (running.projector) banner.push(`kiosk: projector running (numbering as ${boxNumberingIdentity(box)} while the outlet names this box its authority)`);
+    // The box is the outlet's numbering authority: without a projector here, orders wait for their numbers.
+    else banner.push(`kiosk: no projector here (kiosk serve): orders get their numbers once \`kiosk project\` runs on this box (or use \`kiosk start\`)`);
+  } else if (parts.projector) {
+    const projector = await startProjector({
+      store,
+      mode: 'authority',
+      outlets: [`${box.tenant}/${box.outlet}`],
+      numberingIdentity: boxNumberingIdentity(box),
+    });
+    closers.push(() => projector.close());
+    banner.push(`kiosk: projector running (numbering as ${boxNumberingIdentity(box)})`);
+  }
+  console.log(banner.join('\n'));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -4,3 +4,7 @@
  * import the pieces from here.
  */
 export { seedDemo, loadDocFromLog, isFirstStart } from './seed-demo';
+export { boxFileSchema, boxFilePath, cloudUrls, readBoxFile, writeBoxFile, type BoxFile } from './box-file';
+export { BoxPairError, ensureOutletRows, pairBox, type PairBoxInput } from './box-pair';
+export { boxKid, boxNumberingIdentity, startBox, type RunningBox, type StartBoxOptions } from './box-mode';
+export { createBoxPairingCode } from './commands';

@@ -6,7 +6,8 @@
  *   kiosk project               projector only
  *   kiosk migrate | seed-demo | rebuild | verify
  *   kiosk token --tenant T --outlet O --role R [--device ID] [--ttl SECONDS]
- *   kiosk pairing-code --tenant T --outlet O
+ *   kiosk pairing-code --tenant T --outlet O   (on a paired box: its outlet, no flags)
+ *   kiosk box pair --cloud https://cloud.example --code CODE [--name "Shop box"]
  */
 import { parseArgs } from 'node:util';
 import { TOKEN_ROLES } from '@kiosk/shared';
@@ -22,7 +23,9 @@ commands:
   migrate        apply database migrations
   seed-demo      create the demo tenant 'demo', outlet 'main'
   token          print a signed token: --tenant T --outlet O --role ${TOKEN_ROLES.join('|')} [--device ID] [--ttl SECONDS]
-  pairing-code   print a device pairing code: --tenant T --outlet O
+  pairing-code   print a device pairing code: --tenant T --outlet O (on a paired box: its own outlet, works offline)
+  box pair       pair this machine as its outlet's LAN box: --cloud https://cloud.example --code CODE [--name "Shop box"]
+                 (writes <data-dir>/box.json; start/serve then run as the box, no --upstream needed)
   rebuild        re-project the update log into a shadow schema, swap it in in one transaction
   verify         re-fold every document and compare with the rows; exit 1 on any difference
 
@@ -31,7 +34,14 @@ options (each also from the environment, see README): --port --host --data-dir -
   --tls auto|true|false (--no-tls) --tls-names --tls-cert --tls-key`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...afterCommand] = argv;
+  // `kiosk box pair …`: the one command with a subcommand.
+  const subcommand = command === 'box' ? afterCommand[0] : undefined;
+  const rest = command === 'box' ? afterCommand.slice(1) : afterCommand;
+  if (command === 'box' && subcommand !== 'pair') {
+    console.error(`kiosk box: unknown subcommand ${JSON.stringify(subcommand ?? '')} (try \`kiosk box pair --cloud https://… --code CODE\`)\n${USAGE}`);
+    return 2;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command ? 0 : 2;
@@ -51,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
         role: { type: 'string' },
         device: { type: 'string' },
         ttl: { type: 'string' },
+        cloud: { type: 'string' },
+        code: { type: 'string' },
+        name: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,

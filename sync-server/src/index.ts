@@ -11,8 +11,10 @@ export { DEFAULT_LIMITS, DEFAULT_RELAY_OPTIONS, type RelayLimits } from './relay
 export type { RefusalReason } from '@kiosk/shared';
 export * from './auth/index';
 export { createRelayMetrics, type RelayMetrics } from './metrics/metrics';
-export type { UpstreamOptions } from './upstream/box';
-export { backoffDelay } from './upstream/backoff';
+export type { UpstreamOptions, UpstreamBox } from './upstream/box';
+export { backoffDelay, type BackoffOptions } from './upstream/backoff';
+export { BoxTokenRenewer, renewalDueAt, requestDeviceToken, RenewalError, type HeldToken, type RenewerOptions } from './upstream/token-renewal';
+export { DeviceReporter, deviceReportBody, reportFingerprint, type ReportedDevice, type DeviceReporterOptions } from './upstream/device-report';
 export { clientAddress, compileTrustProxy, CONTENT_SECURITY_POLICY, parseTrustProxy, requestIsSecure, type TrustProxySetting } from './security-headers';
 export * from './office/index';
 export * from './office/reports/index';

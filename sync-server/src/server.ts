@@ -79,6 +79,8 @@ export interface SyncServer {
   tls?: SyncServerTls;
   relay: Relay;
   metrics: RelayMetrics;
+  /** LAN box mode: the upstream links (switch their token with `setToken` when it is renewed). */
+  upstream?: UpstreamBox;
   /** Graceful shutdown: stop accepting, close clients with 1013, write the queue, unload. */
   close(): Promise<void>;
 }
@@ -209,6 +211,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       : undefined,
     relay,
     metrics,
+    upstream: box ?? undefined,
     close() {
       closed ??= (async () => {
         closing = true;

@@ -5,3 +5,4 @@
 export * from './start-test-relay';
 export * from './office-fixtures';
 export * from './report-fixtures';
+export { cuttableProxy, type CuttableProxy } from './cuttable-proxy';

@@ -5,7 +5,6 @@
  * change reaches the box's kitchen.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -16,44 +15,9 @@ import { testDatabaseTargets } from '@kiosk/store/testing';
 import { signToken } from '../auth/tokens';
 import { startSyncServer, type SyncServer } from '../server';
 import { openTestClient, startTestRelay, type TestClient, type TestRelay } from '../testing/start-test-relay';
+import { cuttableProxy } from '../testing/cuttable-proxy';
 
 const BOX_SECRET = 'box-secret-different-from-the-cloud-1234';
-
-/** A TCP proxy whose link can be cut (every socket destroyed, no new ones) and restored. */
-async function cuttableProxy(targetPort: number): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(targetPort, '127.0.0.1');
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('error', () => {});
-          s.on('close', () => {
-            sockets.delete(s);
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (server) server.close(() => resolve());
-      else resolve();
-      server = null;
-    });
-  await listen();
-  return { port, cut: stop, restore: listen, close: stop };
-}
 
 describe.each(testDatabaseTargets())('LAN box with the cloud on $name', (target) => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -32,6 +32,11 @@ export interface UpstreamOptions {
   /** Day documents with local rows this recent are linked at start (default 7). */
   recentDays?: number;
   backoff?: BackoffOptions;
+  /**
+   * Called when the outlet document's link has synced with upstream, at start and after each
+   * reconnect: the moment the cloud is reachable again (the box reports its devices then).
+   */
+  onOutletSynced?: () => void;
 }
 
 export class UpstreamBox {
@@ -40,6 +45,7 @@ export class UpstreamBox {
   private readonly tenant: string;
   private readonly outlet: string;
   private stopped = false;
+  private token: string;
   private readonly onLoaded = (shared: SharedDoc) => {
     if (shared.name.tenant === this.tenant && shared.name.outlet === this.outlet) void this.ensureLink(shared.name.name);
   };
@@ -64,6 +70,7 @@ export class UpstreamBox {
     }
     this.tenant = claims.tenant;
     this.outlet = claims.outlet;
+    this.token = options.upstream.token;
     if (!/^(ws|wss|http|https):\/\//.test(options.upstream.url)) {
       throw new Error(`upstream url ${JSON.stringify(options.upstream.url)} must start with ws:// or wss://`);
     }
@@ -77,6 +84,19 @@ export class UpstreamBox {
     const since = new Date(now - (this.options.upstream.recentDays ?? 7) * 86_400_000);
     for (const name of await recentDocNames(this.options.store, this.tenant, this.outlet, since)) names.add(name);
     await Promise.all([...names].map((n) => this.ensureLink(n)));
+  }
+
+  /**
+   * Switches the token every link presents from its next connection on (the box token is
+   * renewed before it expires, see token-renewal.ts). Throws when it names another outlet.
+   */
+  setToken(token: string): void {
+    const claims = decodeJwt(token) as Record<string, unknown>;
+    if (claims.tenant !== this.tenant || claims.outlet !== this.outlet) {
+      throw new Error(`new upstream token is for ${String(claims.tenant)}/${String(claims.outlet)}, not ${this.tenant}/${this.outlet}`);
+    }
+    this.token = token;
+    for (const { link } of this.links.values()) link.setToken(token);
   }
 
   linkStats(): { connected: number; total: number } {
@@ -104,9 +124,10 @@ export class UpstreamBox {
         }
         const link = new UpstreamLink(docName, shared.doc, {
           url: this.options.upstream.url,
-          token: this.options.upstream.token,
+          token: this.token,
           backoff: this.options.upstream.backoff ?? DEFAULT_BACKOFF,
           log: this.options.log,
+          onSynced: docName === outletDocName(this.tenant, this.outlet) ? this.options.upstream.onOutletSynced : undefined,
         });
         this.links.set(docName, { link, release });
         link.start();

@@ -24,6 +24,8 @@ export interface LinkOptions {
   token: string;
   backoff: BackoffOptions;
   log: (message: string) => void;
+  /** Called each time the upstream answered our step 1 after a (re)connect. */
+  onSynced?: () => void;
 }
 
 export class UpstreamLink implements UpstreamOrigin {
@@ -36,6 +38,7 @@ export class UpstreamLink implements UpstreamOrigin {
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private token: string;
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || !this.connected || !this.ws) return;
     this.ws.send(encodeUpdate(update));
@@ -45,7 +48,17 @@ export class UpstreamLink implements UpstreamOrigin {
     readonly docName: string,
     private readonly doc: Y.Doc,
     private readonly options: LinkOptions,
-  ) {}
+  ) {
+    this.token = options.token;
+  }
+
+  /**
+   * Switches the token (a renewed box token): the next connection presents it. The open one
+   * keeps going; the relay checked its token when it opened.
+   */
+  setToken(token: string): void {
+    this.token = token;
+  }
 
   start(): void {
     this.doc.on('update', this.onUpdate);
@@ -55,7 +68,7 @@ export class UpstreamLink implements UpstreamOrigin {
   private connect(): void {
     if (this.stopped) return;
     const base = this.options.url.replace(/\/+$/, '');
-    const ws = new WebSocket(`${base}/${this.docName}?token=${encodeURIComponent(this.options.token)}`, { perMessageDeflate: false });
+    const ws = new WebSocket(`${base}/${this.docName}?token=${encodeURIComponent(this.token)}`, { perMessageDeflate: false });
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
     ws.on('open', () => {
@@ -97,11 +110,13 @@ export class UpstreamLink implements UpstreamOrigin {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.sync);
     const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
+    const firstSync = syncType === syncProtocol.messageYjsSyncStep2 && !this.synced;
     if (syncType === syncProtocol.messageYjsSyncStep2) {
       this.synced = true;
       this.attempt = 0; // a link that synced did useful work: reset the backoff
     }
     if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
+    if (firstSync) this.options.onSynced?.();
   }
 
   close(): void {
