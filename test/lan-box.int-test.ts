@@ -114,6 +114,8 @@ describe.each(testDatabaseTargets())('LAN box paired from the cloud on $name', (
       const { code } = await createBoxPairingCode(boxStore, { tenant: TENANT, outlet: OUTLET_ID, now: clock });
       const res = await callApi(boxApi, 'POST', '/api/pair', { body: { code, name, kind, stations } });
       expect(res.status, res.text).toBe(201);
+      // the device learns both relays: this box first, the cloud it forwards to
+      expect((res.body as { relays?: Array<{ kind: string }> }).relays?.map((r) => r.kind)).toEqual(['box', 'cloud']);
       return res.body as { token: string; deviceId: string; code: string };
     };
     const till = await pairOnBox('Till 2', 'terminal');

@@ -100,7 +100,11 @@ export async function startBox(options: StartBoxOptions): Promise<RunningBox> {
       backoff: options.backoff,
       onOutletSynced: () => void reporter.linkUp(),
     },
-    mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay, boxKeys, allowedOrigins: options.allowedOrigins, now: options.now })),
+    mountApi: (app, relay) =>
+      app.use(
+        '/api',
+        createOfficeApi({ store, secret, relay, boxKeys, allowedOrigins: options.allowedOrigins, now: options.now, upstreamRelay: box.upstreamUrl }),
+      ),
   });
   const renewer = new BoxTokenRenewer({
     apiUrl: box.cloudApiUrl,

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { formatZodError, TOKEN_ROLES, unreachable } from '@kiosk/shared';
+import { boxAuthority, formatZodError, TOKEN_ROLES, unreachable, type NumberingAuthority } from '@kiosk/shared';
 import { DEMO } from '@kiosk/shared/demo';
 import { connectDatabase, migrateToLatest, type KioskDatabase } from '@kiosk/store';
 import { startProjector, verify } from '@kiosk/projector';
@@ -242,7 +242,9 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
     if (server.tls) tlsBanner = httpsBanner(server.tls, server.port, config);
   }
   if (parts.projector) {
-    const projector = await startProjector({ store, mode: config.projectorMode, trustedWriters: config.trustedWriters });
+    // A box set up the old way (--upstream-token) is a box for the numbering record too: it numbers once its outlet is handed to it.
+    const numberingIdentity = config.upstream && config.upstreamToken ? upstreamBoxIdentity(config.upstreamToken) : undefined;
+    const projector = await startProjector({ store, mode: config.projectorMode, trustedWriters: config.trustedWriters, numberingIdentity });
     closers.unshift(() => projector.close());
   }
 
@@ -335,4 +337,15 @@ async function runBox(config: KioskConfig, store: KioskDatabase, box: BoxFile, p
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   return -1;
+}
+
+/** The numbering identity of a box started with a hand-signed upstream token: `box:<its device id>`. */
+function upstreamBoxIdentity(token: string): NumberingAuthority | undefined {
+  try {
+    // Only the claim is read here: the upstream relay verifies the token.
+    const { deviceId } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { deviceId?: unknown };
+    return typeof deviceId === 'string' && deviceId.length > 0 ? boxAuthority(deviceId) : undefined;
+  } catch {
+    return undefined;
+  }
 }

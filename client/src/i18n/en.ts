@@ -303,6 +303,8 @@ export const en = {
     'To set up a shop box, create a box code here and run “kiosk box pair” on the box with it within 10 minutes. The box then gives the order numbers and keeps the shop running without internet.',
   createBoxPairingCode: 'Create a shop box code',
   newBoxPairingCode: 'New shop box code',
+  roleBox: 'Shop box',
+  devicePairedByBox: 'paired on {name}',
   pairDevice: 'Pair a new device',
   pairingHelp: 'Open /setup on the new terminal or kitchen display and enter this code within 10 minutes.',
   createPairingCode: 'Create pairing code',

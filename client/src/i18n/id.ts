@@ -292,6 +292,8 @@ export const id: Messages = {
     'Untuk memasang box toko, buat kode box di sini lalu jalankan “kiosk box pair” di box dengan kode itu dalam 10 menit. Box lalu memberi nomor pesanan dan menjaga toko tetap berjalan tanpa internet.',
   createBoxPairingCode: 'Buat kode box toko',
   newBoxPairingCode: 'Kode box toko baru',
+  roleBox: 'Box toko',
+  devicePairedByBox: 'dipasangkan di {name}',
   pairDevice: 'Pasangkan perangkat baru',
   pairingHelp: 'Buka /setup di terminal atau layar dapur baru dan masukkan kode ini dalam 10 menit.',
   createPairingCode: 'Buat kode pemasangan',

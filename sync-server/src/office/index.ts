@@ -49,6 +49,7 @@ export function createOfficeApi(deps: ApiDeps): Router {
     // Stored and counted before the check (see auth/sign-in-limiter.ts): per account, per address, per device.
     limits: createLimiters(deps.store, deps.limits, now),
     allowedOrigins: deps.allowedOrigins ?? [],
+    upstreamRelay: deps.upstreamRelay,
     boxKeys: deps.boxKeys ?? deps.relay.boxKeys ?? ownBoxKeys!.resolve,
     forgetBoxKey: (kid) => {
       ownBoxKeys?.forget(kid);

@@ -74,14 +74,22 @@ function DeviceRow({ device, onChange }: { device: DeviceView; onChange(): void 
         {t('deviceName')}
         <input className={inputClass} disabled={revoked} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
-      <span className="text-sm">{device.kind === 'kitchen' ? t('roleKitchen') : t('roleTerminal')}</span>
+      <span className="text-sm">{device.kind === 'kitchen' ? t('roleKitchen') : device.kind === 'box' ? t('roleBox') : t('roleTerminal')}</span>
       {device.kind === 'kitchen' && (
         <label className="flex flex-col text-sm">
           {t('stations')}
           <input className={inputClass} disabled={revoked} value={stations} onChange={(e) => setStations(e.target.value)} />
         </label>
       )}
-      <span className="text-sm text-slate-600">{revoked ? t('deviceRevoked') : device.paired ? t('devicePaired') : t('deviceSeeded')}</span>
+      <span className="text-sm text-slate-600">
+        {revoked
+          ? t('deviceRevoked')
+          : device.pairedByBox
+            ? t('devicePairedByBox', { name: device.pairedByBox })
+            : device.paired
+              ? t('devicePaired')
+              : t('deviceSeeded')}
+      </span>
       {!revoked && (
         <>
           <button className={quietButtonClass} disabled={action.busy} onClick={save}>

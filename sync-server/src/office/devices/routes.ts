@@ -149,6 +149,14 @@ export function pairRoute(ctx: ApiContext): Router {
       kind,
       name: body.name,
       stations,
+      ...(ctx.upstreamRelay
+        ? {
+            relays: [
+              { kind: 'box' as const, url: `${req.secure ? 'wss' : 'ws'}://${req.get('host')}/sync` },
+              { kind: 'cloud' as const, url: ctx.upstreamRelay },
+            ],
+          }
+        : {}),
     } satisfies PairResponse);
   });
   return router;

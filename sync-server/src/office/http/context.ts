@@ -41,6 +41,8 @@ export interface OutletRow {
 }
 
 export interface ApiDeps {
+  /** On a LAN box: the cloud relay it forwards to (wss://…/sync). Devices paired here are told both (`relays` in the pair answer). */
+  upstreamRelay?: string;
   store: KioskDatabase;
   /** Token signing secret shared with the relay. */
   secret: string | Uint8Array;
@@ -72,6 +74,7 @@ export interface ApiContext {
   limits: Limiters;
   allowedOrigins: readonly string[];
   boxKeys: BoxKeyResolver;
+  upstreamRelay?: string;
   /** Forgets a cached box key everywhere in this process (after revoking the box). */
   forgetBoxKey(kid: string): void;
 }
