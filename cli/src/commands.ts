@@ -13,7 +13,7 @@ import { runRebuild } from './rebuild-command';
 import { createOfficeApi, createPairingCode, signToken, startSyncServer, type SyncServerTls, type TlsOptions } from '@kiosk/sync-server';
 import { CLIENT_DIST, ensureClientBuilt } from './build-client';
 import { retryDatabase } from './db-retry';
-import type { KioskConfig } from './config';
+import { mdnsDiscovery, type KioskConfig } from './config';
 import { loadSecret } from './secret';
 import { isFirstStart, seedDemo } from './seed-demo';
 import { readBoxFile, type BoxFile } from './box-file';
@@ -235,6 +235,7 @@ async function runServers(config: KioskConfig, parts: { relay: boolean; projecto
       trustProxy: config.trustProxy,
       metricsToken: config.metricsToken,
       tls: tlsOptions(config),
+      discovery: mdnsDiscovery(config),
       mountApi: (app, relay) => app.use('/api', createOfficeApi({ store, secret, relay, allowedOrigins: config.allowedOrigins })),
     });
     closers.push(() => server.close());

@@ -198,6 +198,14 @@ export const OPTIONS = {
     description: 'the private key (PEM file) of --tls-cert',
     schema: z.string().min(1).optional(),
   },
+  mdns: {
+    flag: 'mdns',
+    env: ['KIOSK_MDNS'],
+    description:
+      "announce the box on the LAN by mDNS/DNS-SD (_kiosk-pos._tcp) and list the other boxes on /setup: 'auto' = on when TLS is on and --host is not loopback; 'off' = silent",
+    schema: z.enum(['auto', 'on', 'off'], "must be 'auto', 'on' or 'off'").default('auto'),
+    defaultText: 'auto',
+  },
   dbRetrySeconds: {
     flag: 'db-retry-seconds',
     env: ['KIOSK_DB_RETRY_SECONDS'],
@@ -273,6 +281,18 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: Re
     tlsCert: config.tlsCert && path.resolve(config.tlsCert),
     tlsKey: config.tlsKey && path.resolve(config.tlsKey),
   };
+}
+
+/**
+ * `--mdns`: whether `serve`/`start` announce and browse. `auto` follows TLS on a non-loopback
+ * bind (the announcement points at https, and loopback has no one to hear it); `on` forces it.
+ * A specific IPv4 `--host` is also the one interface mDNS uses.
+ */
+export function mdnsDiscovery(config: Pick<KioskConfig, 'mdns' | 'tls' | 'host'>): { announce: boolean; browse: boolean; interface?: string } | undefined {
+  const on = config.mdns === 'on' || (config.mdns === 'auto' && config.tls && !isLoopbackHost(config.host));
+  if (!on) return undefined;
+  const host = config.host.trim();
+  return { announce: true, browse: true, ...(/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host !== '0.0.0.0' ? { interface: host } : {}) };
 }
 
 /** Flag names accepted by `util.parseArgs` for the config options. */

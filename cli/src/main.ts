@@ -31,7 +31,7 @@ commands:
 
 options (each also from the environment, see README): --port --host --data-dir --database-url
   --secret --upstream --upstream-token --demo --projector-mode --trust-proxy --metrics-token
-  --tls auto|true|false (--no-tls) --tls-names --tls-cert --tls-key`;
+  --tls auto|true|false (--no-tls) --tls-names --tls-cert --tls-key --mdns auto|on|off`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...afterCommand] = argv;

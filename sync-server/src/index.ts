@@ -2,7 +2,8 @@
  * @kiosk/sync-server — the authenticated, durable y-websocket relay (+ LAN box upstream link),
  * its HTTP app, the back-office API (`office/`), and the token helpers other parts use.
  */
-export { startSyncServer, type SyncServer, type SyncServerOptions, type SyncServerTls } from './server';
+export { startSyncServer, type SyncServer, type SyncServerDiscovery, type SyncServerOptions, type SyncServerTls } from './server';
+export type { FoundBox } from './discovery/box-record';
 export type { TlsMaterial, TlsOptions } from './tls/box-tls';
 export { isCertificateName } from './tls/names';
 export type { SetupInfo, SetupPage } from './tls/setup-routes';

@@ -11,12 +11,15 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { WebSocketServer } from 'ws';
 import type { KioskDatabase } from '@kiosk/store';
+import type { FoundBox } from './discovery/box-record';
+import { startDiscovery, type Discovery } from './discovery/discovery';
 import { createHttpApp } from './http';
 import { clientAddress, type TrustProxySetting } from './security-headers';
 import { openBoxTls, type BoxTls, type TlsMaterial, type TlsOptions } from './tls/box-tls';
@@ -56,6 +59,24 @@ export interface SyncServerOptions extends Omit<RelayOptions, 'instanceId' | 'me
   tls?: TlsOptions;
   /** Renders /setup for devices on plain HTTP (CA download, how-to); default a minimal page. */
   setupPage?: SetupPage;
+  /**
+   * LAN discovery (mDNS/DNS-SD `_kiosk-pos._tcp`, `discovery/`): announce this box (needs TLS:
+   * the record points at https) and list the other boxes on `/setup`. Absent = off.
+   */
+  discovery?: SyncServerDiscovery;
+}
+
+export interface SyncServerDiscovery {
+  announce: boolean;
+  browse: boolean;
+  /** IPv4 address of the one interface to use; default every interface. */
+  interface?: string;
+  /** Announced name; default the host name. */
+  name?: string;
+  /** mDNS UDP port; default 5353 (tests pick another). */
+  mdnsPort?: number;
+  /** How often to query for other boxes (ms); default 10 s, silent boxes drop out after three rounds. */
+  refreshMs?: number;
 }
 
 export interface SyncServerTls {
@@ -81,6 +102,8 @@ export interface SyncServer {
   metrics: RelayMetrics;
   /** LAN box mode: the upstream links (switch their token with `setToken` when it is renewed). */
   upstream?: UpstreamBox;
+  /** Other Kiosk boxes heard on the LAN; empty unless `discovery.browse`. */
+  otherBoxes(): FoundBox[];
   /** Graceful shutdown: stop accepting, close clients with 1013, write the queue, unload. */
   close(): Promise<void>;
 }
@@ -108,12 +131,20 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   await relay.start();
 
   const boxTls: BoxTls | null = options.tls ? await openBoxTls(options.tls, log) : null;
+  let discovery: Discovery | null = null;
   let port = 0;
   const listenHost = options.host ?? '0.0.0.0';
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const setupInfo = (): SetupInfo | null => {
     const material = boxTls?.current();
-    return material?.caPem ? { caPem: material.caPem, caFingerprint: material.fingerprint, httpsUrls: httpsUrls(material.names, port) } : null;
+    return material?.caPem
+      ? {
+          caPem: material.caPem,
+          caFingerprint: material.fingerprint,
+          httpsUrls: httpsUrls(material.names, port),
+          ...(discovery ? { otherBoxes: discovery.boxes() } : {}),
+        }
+      : null;
   };
 
   const app = createHttpApp({
@@ -194,6 +225,19 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     await box.start();
   }
 
+  const wanted = options.discovery;
+  if (wanted && (wanted.announce || wanted.browse)) {
+    if (wanted.announce && !boxTls) log('mDNS: not announcing without TLS (the record would point at https)');
+    const announce = wanted.announce && boxTls;
+    discovery = startDiscovery({
+      interface: wanted.interface,
+      port: wanted.mdnsPort,
+      announce: announce ? { name: wanted.name ?? os.hostname(), port, caFingerprint: boxTls.current().fingerprint } : undefined,
+      browse: wanted.browse ? { refreshMs: wanted.refreshMs } : false,
+      log,
+    });
+  }
+
   let closed: Promise<void> | null = null;
   return {
     port,
@@ -212,9 +256,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     relay,
     metrics,
     upstream: box ?? undefined,
+    otherBoxes: () => discovery?.boxes() ?? [],
     close() {
       closed ??= (async () => {
         closing = true;
+        await discovery?.close();
         boxTls?.close();
         const stopped = onePort ? onePort.close() : new Promise<void>((resolve) => server.close(() => resolve()));
         await box?.close();

@@ -96,6 +96,28 @@ describe('renderSetupPage', () => {
     expect(html).not.toContain('<svg xmlns="http://www.w3.org/2000/svg" role="img"');
   });
 
+  it('lists the other Kiosk boxes heard on the LAN, in both languages, with https links only', () => {
+    const otherBoxes = [
+      { name: 'dapur', url: 'https://192.0.2.8:8443/' },
+      { name: '<b>kasir</b>', url: 'https://kasir.local:8443/' },
+      { name: 'sneaky', url: 'http://192.0.2.9:8080/' },
+    ];
+    const id = page({ otherBoxes });
+    expect(id).toContain(`<h2 id="other-boxes">${SETUP_TEXT.id.otherBoxes}</h2>`);
+    expect(SETUP_TEXT.id.otherBoxes).toBe('Box Kiosk lain di jaringan ini');
+    expect(id).toContain('<span class="box-name">dapur</span> <a class="address" href="https://192.0.2.8:8443/">https://192.0.2.8:8443/</a>');
+    expect(id).toContain('<span class="box-name">&lt;b&gt;kasir&lt;/b&gt;</span>');
+    expect(id).not.toContain('sneaky');
+    const en = page({ otherBoxes, language: 'en' });
+    expect(en).toContain(`<h2 id="other-boxes">Other Kiosk boxes on this network</h2>`);
+    expect(en).toContain(SETUP_TEXT.en.otherBoxesHint.replace("'", '&#39;'));
+  });
+
+  it('leaves the other-boxes section out when none were heard', () => {
+    expect(page()).not.toContain('other-boxes');
+    expect(page({ otherBoxes: [] })).not.toContain('other-boxes');
+  });
+
   it('needs nothing the CSP blocks: no script, no inline style, no external asset', () => {
     expect(CSP_DIRECTIVES['style-src']).not.toContain("'unsafe-inline'");
     for (const language of ['id', 'en'] as const) {

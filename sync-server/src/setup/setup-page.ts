@@ -18,6 +18,7 @@ import { FIGURES } from './figures';
 import { escapeHtml } from './html';
 import { qrSvg } from './qr-svg';
 import { SETUP_TEXT, type SetupLanguage } from './setup-text';
+import type { FoundBox } from '../discovery/box-record';
 
 export { SETUP_STYLESHEET } from './setup-style';
 export { setupLanguage, type SetupLanguage } from './setup-text';
@@ -45,6 +46,8 @@ export interface SetupPageInfo {
    * HTTPS share one port; pass it when they do not).
    */
   caDownloadUrl?: string;
+  /** Other Kiosk boxes heard on the LAN (mDNS, `discovery/`): a name and an https:// link each; the section is left out when empty. */
+  otherBoxes?: FoundBox[];
 }
 
 /** `ab12…` or `AB:12:…` → `AB:12:…`; anything that is not hex is shown as given (escaped). */
@@ -91,6 +94,18 @@ export function renderSetupPage(info: SetupPageInfo): string {
         .map((url) => (isHttpsUrl(url) ? `<li><a class="address" href="${escapeHtml(url)}">${escapeHtml(url)}</a></li>` : `<li>${escapeHtml(url)}</li>`))
         .join('')}</ul>`
     : `<p>${escapeHtml(text.noAddresses)}</p>`;
+  const boxes = (info.otherBoxes ?? []).filter((box) => isHttpsUrl(box.url));
+  const otherBoxes = boxes.length
+    ? `<section aria-labelledby="other-boxes"><h2 id="other-boxes">${escapeHtml(text.otherBoxes)}</h2>
+<p>${escapeHtml(text.otherBoxesHint)}</p>
+<ul class="addresses" data-testid="other-boxes">${boxes
+        .map(
+          (box) => `<li><span class="box-name">${escapeHtml(box.name)}</span> <a class="address" href="${escapeHtml(box.url)}">${escapeHtml(box.url)}</a></li>`,
+        )
+        .join('')}</ul>
+</section>
+`
+    : '';
   return `<!doctype html>
 <html lang="${text.htmlLang}">
 <head>
@@ -120,7 +135,7 @@ ${device(FIGURES.windows, text.chromeos, text.chromeosSteps)}
 <p>${escapeHtml(text.openHint)}</p>
 ${addresses}
 </section>
-</body>
+${otherBoxes}</body>
 </html>
 `;
 }

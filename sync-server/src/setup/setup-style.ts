@@ -31,5 +31,6 @@ li{margin:.5rem 0}
 .download-url{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
 .fingerprint{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:break-all;background:#f8fafc;border:1px solid #cbd5e1;border-radius:.5rem;padding:.75rem;margin:.5rem 0 0}
 .addresses{list-style:none;padding:0}
+.box-name{font-weight:600;margin-right:.5rem}
 .address{padding:.5rem 1rem;border:2px solid #1d4ed8;border-radius:.5rem;font-weight:600;word-break:break-all;text-decoration:none}
 `.trim();

@@ -31,6 +31,9 @@ export interface SetupText {
   step4: string;
   openHint: string;
   noAddresses: string;
+  /** Heading over the boxes heard on the LAN by mDNS (shown only when there are some). */
+  otherBoxes: string;
+  otherBoxesHint: string;
 }
 
 const id: SetupText = {
@@ -77,6 +80,9 @@ const id: SetupText = {
   step4: '4. Buka alamat aman',
   openHint: 'Setelah sertifikat terpasang, buka salah satu alamat ini di perangkat ini (simpan di layar utama):',
   noAddresses: 'Server LAN belum punya alamat https://. Lihat layar server LAN saat mulai.',
+  otherBoxes: 'Box Kiosk lain di jaringan ini',
+  otherBoxesHint:
+    'Box ini mendengar box Kiosk lain di jaringan yang sama. Setiap box punya sertifikat sendiri: untuk memakai box lain, buka halaman siapkan (/setup) milik box itu.',
 };
 
 const en: SetupText = {
@@ -123,6 +129,9 @@ const en: SetupText = {
   step4: '4. Open the secure address',
   openHint: 'Once the certificate is installed, open one of these addresses on this device (and add it to the home screen):',
   noAddresses: 'The LAN box has no https:// address yet. See what the box printed when it started.',
+  otherBoxes: 'Other Kiosk boxes on this network',
+  otherBoxesHint:
+    "This box hears other Kiosk boxes on the same network. Each box has its own certificate: to use another box, open that box's own setup page (/setup).",
 };
 
 export const SETUP_TEXT: Record<SetupLanguage, SetupText> = { id, en };

@@ -9,6 +9,7 @@ import { clientAddress, requestIsSecure, type TrustProxySetting } from '../secur
 import { pemToDer } from './certificates';
 import { isLoopbackAddress } from './names';
 import { decidePlainHttp } from './plain-http';
+import type { FoundBox } from '../discovery/box-record';
 import { renderSetupPage, SETUP_PATHS, SETUP_STYLESHEET, setupLanguage, type SetupLanguage } from '../setup/setup-page';
 
 /** What the /setup page shows: the CA to trust, its fingerprint to compare, and where to go next. */
@@ -18,6 +19,8 @@ export interface SetupInfo {
   caFingerprint: string;
   /** `https://name:port` for every name and address the certificate covers. */
   httpsUrls: string[];
+  /** Other Kiosk boxes heard on the LAN (`startSyncServer({ discovery })`); absent or empty = none shown. */
+  otherBoxes?: FoundBox[];
 }
 
 /** Renders the /setup page (HTML) for devices on plain HTTP, in the language asked for (`?lang=en`, default Bahasa Indonesia). */
@@ -25,7 +28,12 @@ export type SetupPage = (info: SetupInfo, language: SetupLanguage) => string;
 
 /** The café owner's how-to (`setup/setup-page.ts`): download + QR, fingerprint, steps per device, the https addresses. */
 export const defaultSetupPage: SetupPage = (info, language) =>
-  renderSetupPage({ caFingerprint: info.caFingerprint, httpsUrls: info.httpsUrls.filter((url) => !isLoopbackUrl(url)), language });
+  renderSetupPage({
+    caFingerprint: info.caFingerprint,
+    httpsUrls: info.httpsUrls.filter((url) => !isLoopbackUrl(url)),
+    otherBoxes: info.otherBoxes?.filter((box) => !isLoopbackUrl(box.url)),
+    language,
+  });
 
 /** A tablet cannot reach the box by `localhost` or a loopback address: those are not offered to it. */
 function isLoopbackUrl(url: string): boolean {
